@@ -1,0 +1,55 @@
+using System.Text.Json;
+
+namespace Kernel.Update.Rollback.Configuration;
+
+/// <summary>Writes rollback.json, for the demo and for provisioning scripts that generate a config.</summary>
+public static class ConfigWriter
+{
+    public static string ToJson(ConfigDocument document) =>
+        JsonSerializer.Serialize(document, ConfigJsonContext.Default.ConfigDocument) + "\n";
+
+    /// <summary>Every setting written out explicitly, so the file shows the defaults a device actually runs with.</summary>
+    public static string ToJson(RollbackConfig config) => ToJson(ToDocument(config));
+
+    public static ConfigDocument ToDocument(RollbackConfig config) => new()
+    {
+        Root = config.Root,
+        Store = config.Store,
+        ReserveBytes = config.ReserveBytes,
+        Retention = new RetentionDocument { MaxPerCategory = config.Retention.MaxPerCategory, MaxTotal = config.Retention.MaxTotal },
+        Chunking = new ChunkingDocument { MinSize = config.Chunking.MinSize, AvgSize = config.Chunking.AvgSize, MaxSize = config.Chunking.MaxSize },
+        Compression = new CompressionDocument { Level = config.Compression.Level },
+        Boot = new BootDocument { MaxAttempts = config.Boot.MaxAttempts, RebootCommand = config.Boot.RebootCommand },
+        Components = config.Components.Select(c => (ComponentDocument?)new ComponentDocument
+        {
+            Name = c.Name,
+            Category = c.Category.ToString(),
+            Path = c.Path,
+            Block = c.Block,
+            DependsOn = c.DependsOn.Count == 0 ? null : [.. c.DependsOn],
+            Services = c.Services.Count == 0 ? null : c.Services.Select(s => (ServiceDocument?)new ServiceDocument
+            {
+                Unit = s.Unit,
+                Start = s.Start,
+                Stop = s.Stop,
+                TimeoutSeconds = s.TimeoutSeconds,
+            }).ToList(),
+            Critical = c.Critical ? true : null,
+        }).ToList(),
+    };
+
+    /// <summary>Writes next to the target, flushes to disk, then renames over it: a crash leaves the old file or the new one.</summary>
+    public static void Write(string path, ConfigDocument document)
+    {
+        string full = Path.GetFullPath(path);
+        string temp = full + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(ToJson(document)));
+            stream.Flush(flushToDisk: true);
+        }
+        File.Move(temp, full, overwrite: true);
+    }
+
+    public static void Write(string path, RollbackConfig config) => Write(path, ToDocument(config));
+}

@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Logging;
+
+namespace Kernel.Update.Rollback;
+
+/// <summary>
+/// Every log line the engine writes, source-generated (no boxing, no formatting when the level is off).
+/// Event id ledger: 1xx store, 2xx capture, 3xx restore, 4xx verify, 5xx retention. Highest used: 502.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(101, LogLevel.Information, "Collected {Count} leftover files of an interrupted writer in {Store}")]
+    public static partial void LeftoversCollected(ILogger logger, int count, string store);
+
+    [LoggerMessage(201, LogLevel.Warning, "Component {Component}: skipped socket {Path} (sockets cannot be restored)")]
+    public static partial void SkippedSocket(ILogger logger, string component, string path);
+
+    [LoggerMessage(202, LogLevel.Warning, "Component {Component}: {Path} is another file system's mount point; its contents are not part of the snapshot")]
+    public static partial void MountPointNotCrossed(ILogger logger, string component, string path);
+
+    [LoggerMessage(203, LogLevel.Information, "Component {Component} is a block component: skipped (block snapshots are not supported yet)")]
+    public static partial void BlockComponentSkipped(ILogger logger, string component);
+
+    [LoggerMessage(204, LogLevel.Warning, "Component {Component}: previous manifest is unusable, reading every file: {Reason}")]
+    public static partial void PreviousManifestUnusable(ILogger logger, string component, string reason);
+
+    [LoggerMessage(205, LogLevel.Information, "Recovery point {Id} committed: {Components} components, {Bytes} bytes added to packs")]
+    public static partial void SnapshotCommitted(ILogger logger, string id, int components, long bytes);
+
+    [LoggerMessage(301, LogLevel.Information, "Restored component {Component} to {Path}: {Entries} entries")]
+    public static partial void ComponentRestored(ILogger logger, string component, string path, int entries);
+
+    [LoggerMessage(501, LogLevel.Information, "Pruned recovery point {Id} (sequence {Sequence})")]
+    public static partial void PointPruned(ILogger logger, string id, long sequence);
+
+    [LoggerMessage(502, LogLevel.Information, "Reclaimed {Bytes} bytes: {PacksRemoved} packs removed, {PacksRewritten} repacked")]
+    public static partial void SpaceReclaimed(ILogger logger, long bytes, int packsRemoved, int packsRewritten);
+}
