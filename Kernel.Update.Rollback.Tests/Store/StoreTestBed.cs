@@ -1,0 +1,62 @@
+using Kernel.Update.Rollback.Capture;
+using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Restore;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Tests.Infrastructure;
+using Kernel.Update.Rollback.Verification;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kernel.Update.Rollback.Tests.Store;
+
+/// <summary>A device root with components, a store, and a config file, in a temporary directory.</summary>
+internal sealed class StoreTestBed : IDisposable
+{
+    private readonly TempDirectory _dir;
+
+    public StoreTestBed(string componentsJson, string? extraJson = null, string? storeDirectory = null)
+    {
+        _dir = new TempDirectory();
+        Root = _dir.CreateSubdirectory("device");
+        Store = storeDirectory ?? _dir.Combine("store");
+        ConfigPath = _dir.Combine("rollback.json");
+        File.WriteAllText(ConfigPath, $$"""
+            { "root": "{{Root}}", "store": "{{Store}}", {{(extraJson is null ? "" : extraJson + ",")}} "components": {{componentsJson}} }
+            """);
+    }
+
+    public static StoreTestBed WithOneTree(string name = "tree", string path = "tree", string? extraJson = null, string? storeDirectory = null)
+    {
+        var bed = new StoreTestBed($$"""[{ "name": "{{name}}", "category": "Other", "path": "{{path}}" }]""", extraJson, storeDirectory);
+        Directory.CreateDirectory(bed.Live(path));
+        return bed;
+    }
+
+    public string Root { get; }
+    public string Store { get; }
+    public string ConfigPath { get; }
+    public string Scratch(string name) => _dir.Combine(name);
+
+    public RollbackConfig Config => ConfigLoader.Load(ConfigPath);
+
+    public string Live(string relative) => Path.Combine(Root, relative);
+
+    public RecoveryPointRecord Snapshot(string? name = null, params string[] components) =>
+        new Snapshotter(Config, NullLogger.Instance).Create(new SnapshotRequest(name, RecoveryPointReason.Manual, components.Length == 0 ? null : components));
+
+    public string Export(RecoveryPointRecord point, string? into = null)
+    {
+        string target = into ?? _dir.Combine("export-" + point.Id);
+        var store = RecoveryStore.Open(Store);
+        new PointExporter(store, NullLogger.Instance).Export(store.GetPoint(point.Id), target, null);
+        return target;
+    }
+
+    public VerifyReport Verify(string? id = null) => new StoreVerifier(Store).Verify(id);
+
+    public CatalogDocument Catalog => RecoveryStore.Open(Store).Catalog;
+
+    public long PackBytes => Directory.EnumerateFiles(Path.Combine(Store, "packs"), "*.pack").Sum(f => new FileInfo(f).Length);
+
+    public void Dispose() => _dir.Dispose();
+}

@@ -1,0 +1,90 @@
+using System.Text;
+
+namespace Kernel.Update.Rollback.Binary;
+
+/// <summary>Reads what <see cref="VarintWriter"/> wrote, bounds-checked: malformed input throws
+/// <see cref="FormatException"/>, which callers turn into a corruption error naming the file.</summary>
+public ref struct VarintReader
+{
+    private readonly ReadOnlySpan<byte> _data;
+    private int _position;
+
+    public VarintReader(ReadOnlySpan<byte> data)
+    {
+        _data = data;
+        _position = 0;
+    }
+
+    public readonly bool End => _position >= _data.Length;
+
+    public readonly int Position => _position;
+
+    public byte ReadByte()
+    {
+        if (_position >= _data.Length)
+            throw new FormatException("unexpected end of data");
+        return _data[_position++];
+    }
+
+    public ulong ReadUInt()
+    {
+        ulong result = 0;
+        for (int shift = 0; shift < 64; shift += 7)
+        {
+            byte b = ReadByte();
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+                return result;
+        }
+        throw new FormatException("varint longer than 64 bits");
+    }
+
+    public uint ReadUInt32()
+    {
+        ulong value = ReadUInt();
+        return value <= uint.MaxValue ? (uint)value : throw new FormatException($"value {value} exceeds 32 bits");
+    }
+
+    public int ReadLength(int max)
+    {
+        ulong value = ReadUInt();
+        return value <= (ulong)max ? (int)value : throw new FormatException($"length {value} exceeds {max}");
+    }
+
+    public long ReadInt()
+    {
+        ulong raw = ReadUInt();
+        return (long)(raw >> 1) ^ -(long)(raw & 1);
+    }
+
+    public long ReadNonNegative()
+    {
+        ulong value = ReadUInt();
+        return value <= long.MaxValue ? (long)value : throw new FormatException($"value {value} is out of range");
+    }
+
+    public ReadOnlySpan<byte> ReadRaw(int length)
+    {
+        if (length < 0 || length > _data.Length - _position)
+            throw new FormatException("unexpected end of data");
+        var span = _data.Slice(_position, length);
+        _position += length;
+        return span;
+    }
+
+    public ReadOnlySpan<byte> ReadBytes(int max) => ReadRaw(ReadLength(max));
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    public string ReadString(int max)
+    {
+        try
+        {
+            return StrictUtf8.GetString(ReadBytes(max));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new FormatException("invalid UTF-8 in a name");
+        }
+    }
+}

@@ -1,0 +1,182 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Manifests;
+using Kernel.Update.Rollback.Store.Packs;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kernel.Update.Rollback.Capture;
+
+/// <summary>
+/// One worker's reading of changed files: read each data region in large reads into one pooled buffer,
+/// cut it with FastCDC, hash every chunk, and put only chunks the store lacks into the worker's frame,
+/// which is compressed and appended to a pack when full. No allocation per chunk: the buffers live as
+/// long as the worker. <see cref="Finish"/> writes the last, partly filled frame.
+/// </summary>
+internal sealed class ContentReader : IDisposable
+{
+    private readonly ChunkSink _sink;
+    private readonly ChunkerParameters _chunking;
+    private readonly SnapshotCounters _counters;
+    private readonly FrameBuilder _frame;
+    private readonly byte[] _buffer;
+    private readonly List<ChunkRef> _chunks = [];
+    // The components whose new chunks wait in the frame, with their plain bytes, so each is credited its share of the frame's pack bytes.
+    private readonly List<(ComponentCapture Component, int Plain)> _pending = [];
+    private readonly List<FileExtent> _extents = [];
+
+    public ContentReader(ChunkSink sink, ChunkerParameters chunking, int compressionLevel, SnapshotCounters counters)
+    {
+        _sink = sink;
+        _chunking = chunking;
+        _counters = counters;
+        _frame = new FrameBuilder(sink.Packs, compressionLevel, chunking.MaxSize);
+        // Several maximum chunks per read: fewer syscalls, and the chunker always sees a whole chunk.
+        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4 * chunking.MaxSize, 1 << 20));
+    }
+
+    public void Read(FileWork work)
+    {
+        var entry = work.Entry;
+        SafeFileHandle handle;
+        try
+        {
+            handle = Posix.Open(work.AbsolutePath, OpenFlags.ReadOnly | OpenFlags.NoFollow);
+        }
+        catch (NativeException e)
+        {
+            throw Error(work, "cannot be opened: " + e.Message);
+        }
+        using (handle)
+        {
+            var status = Posix.FStat(handle);
+            if (status.Kind != FileKind.Regular || status.Inode != entry.Inode)
+                throw Error(work, "was replaced while the snapshot was taken; take it again");
+            _chunks.Clear();
+            _extents.Clear();
+            long size = status.Size;
+            entry.Size = size;
+            bool sparse = status.Blocks * 512 < size && FindDataExtents(handle, size);
+            if (!sparse)
+                _extents.Add(new FileExtent(0, size));
+            long read = 0;
+            try
+            {
+                foreach (var extent in _extents)
+                    read += ChunkRegion(handle, extent.Offset, extent.Length, work);
+            }
+            catch (IOException e)
+            {
+                throw Error(work, "cannot be read: " + e.Message);
+            }
+            entry.Extents = sparse ? [.. _extents] : null;
+            entry.Chunks = [.. _chunks];
+            var after = Posix.FStat(handle);
+            if (after.Size != size || after.MTimeSeconds != status.MTimeSeconds || after.MTimeNanoseconds != status.MTimeNanoseconds)
+            {
+                // Changed while we read it: what we stored may mix old and new, so make the next snapshot read it again.
+                entry.CTimeSeconds = -1;
+            }
+            Interlocked.Add(ref work.Component.ReadBytes, read);
+            Interlocked.Increment(ref _counters.FilesRead);
+        }
+    }
+
+    /// <summary>Fills <see cref="_extents"/> with the data regions of a sparse file; false if it has no holes after all.</summary>
+    private bool FindDataExtents(SafeFileHandle handle, long size)
+    {
+        long offset = 0;
+        while (offset < size)
+        {
+            long data = Posix.SeekData(handle, offset);
+            if (data < 0 || data >= size)
+                break;
+            long hole = Math.Min(Posix.SeekHole(handle, data), size);
+            _extents.Add(new FileExtent(data, hole - data));
+            offset = hole;
+        }
+        return !(_extents.Count == 1 && _extents[0].Offset == 0 && _extents[0].Length == size);
+    }
+
+    private long ChunkRegion(SafeFileHandle handle, long start, long length, FileWork work)
+    {
+        long position = start;
+        long end = start + length;
+        int filled = 0;
+        int consumed = 0;
+        while (true)
+        {
+            // Refill: move the unconsumed tail to the front, then read as much as fits.
+            if (consumed > 0)
+            {
+                _buffer.AsSpan(consumed, filled - consumed).CopyTo(_buffer);
+                filled -= consumed;
+                consumed = 0;
+            }
+            while (filled < _buffer.Length && position < end)
+            {
+                int want = (int)Math.Min(_buffer.Length - filled, end - position);
+                int got = RandomAccess.Read(handle, _buffer.AsSpan(filled, want), position);
+                if (got == 0)
+                    break; // truncated while we read: the FStat after the read notices
+                filled += got;
+                position += got;
+                Interlocked.Add(ref _counters.BytesRead, got);
+            }
+            bool final = position >= end || filled < _buffer.Length;
+            while (consumed < filled)
+            {
+                var remaining = _buffer.AsSpan(consumed, filled - consumed);
+                int cut = FastCdc.NextCut(remaining, _chunking, final);
+                if (cut == 0)
+                    break;
+                StoreChunk(remaining[..cut], work);
+                consumed += cut;
+            }
+            if (final && consumed >= filled)
+                return position - start;
+            if (filled == 0)
+                return position - start;
+        }
+    }
+
+    private void StoreChunk(ReadOnlySpan<byte> chunk, FileWork work)
+    {
+        Span<byte> digest = stackalloc byte[Hash256.Size];
+        SHA256.HashData(chunk, digest);
+        var hash = Hash256.Read(digest);
+        _chunks.Add(new ChunkRef(hash, chunk.Length));
+        if (!_sink.Claim(hash))
+            return;
+        _pending.Add((work.Component, chunk.Length));
+        if (_frame.Add(hash, chunk) is { } written)
+            Credit(written);
+    }
+
+    /// <summary>Writes the frame still being filled. Call once the worker has read its last file.</summary>
+    public void Finish()
+    {
+        if (_frame.Flush() is { } written)
+            Credit(written);
+    }
+
+    private void Credit(FrameWritten written)
+    {
+        foreach (var (component, plain) in _pending)
+            Interlocked.Add(ref component.AddedBytes, (long)written.PackBytes * plain / written.PlainLength);
+        Interlocked.Add(ref _counters.BytesAdded, written.PackBytes);
+        _pending.Clear();
+    }
+
+    private static RollbackException Error(FileWork work, string what) =>
+        new(RollbackErrorKind.Failed, $"component {work.Component.Component.Name}: {work.AbsolutePath} {what}");
+
+    public void Dispose()
+    {
+        ArrayPool<byte>.Shared.Return(_buffer);
+        _frame.Dispose();
+    }
+}

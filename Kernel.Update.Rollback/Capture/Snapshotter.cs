@@ -1,0 +1,236 @@
+using Kernel.Update.Rollback.Components;
+using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Manifests;
+using Kernel.Update.Rollback.Store.Packs;
+using Microsoft.Extensions.Logging;
+
+namespace Kernel.Update.Rollback.Capture;
+
+/// <summary>
+/// Takes a recovery point: walk every component (metadata only), check the space, read only new or changed
+/// files on all cores, then make packs, indexes and manifests durable and commit the catalog by rename.
+/// Killed at any instant, the store stays at its previous catalog; the leftovers go to the next writer.
+/// </summary>
+public sealed class Snapshotter(RollbackConfig config, ILogger logger)
+{
+    public RecoveryPointRecord Create(SnapshotRequest request, CancellationToken cancellation = default)
+    {
+        var components = Select(request.Components);
+        var layout = new StoreLayout(config.Store);
+        RecoveryStore.Initialize(layout);
+        using var storeLock = StoreLock.Acquire(layout);
+        var store = RecoveryStore.Open(config.Store);
+        int collected = store.CollectLeftovers();
+        if (collected > 0)
+            Log.LeftoversCollected(logger, collected, layout.Root);
+
+        var counters = request.Counters;
+        var captures = new List<ComponentCapture>(components.Count);
+        var work = new List<FileWork>();
+        foreach (var component in components)
+        {
+            var capture = new ComponentCapture(component, ResolveTree(component));
+            var previous = LoadPrevious(store, component);
+            new TreeWalker(capture, previous, work, counters, logger).Walk(cancellation);
+            captures.Add(capture);
+        }
+
+        CheckSpace(layout, work, captures);
+
+        counters.Phase = "reading";
+        var chunking = new ChunkerParameters(config.Chunking.MinSize, config.Chunking.AvgSize, config.Chunking.MaxSize);
+        using (var packs = new PackWriter(layout))
+        {
+            var sink = new ChunkSink(store.Index, packs);
+            ReadAll(work, sink, chunking, counters, cancellation);
+            counters.Phase = "committing";
+            var newPacks = packs.Complete();
+            if (newPacks.Count > 0)
+                Posix.FsyncDirectory(layout.Packs);
+            var point = new RecoveryPointRecord
+            {
+                Id = RecoveryPointId.New(),
+                Sequence = store.Catalog.NextSequence,
+                Name = request.Name ?? "",
+                Reason = request.Reason,
+                Created = DateTimeOffset.UtcNow,
+            };
+            foreach (var capture in captures)
+                point.Components.Add(WriteManifest(store, capture));
+            Posix.FsyncDirectory(layout.Manifests);
+
+            var next = CatalogEdit.Copy(store.Catalog);
+            next.NextSequence++;
+            next.Points.Add(point);
+            foreach (var pack in newPacks)
+                next.Packs.Add(new PackRecord { Id = pack.Id, Length = pack.Length, Chunks = pack.Chunks, IndexSha256 = pack.IndexSha256 });
+            cancellation.ThrowIfCancellationRequested();
+            store.Commit(next);
+            counters.Phase = "done";
+            Log.SnapshotCommitted(logger, point.Id, point.Components.Count, packs.BytesWritten);
+            return point;
+        }
+    }
+
+    private List<Component> Select(IReadOnlyList<string>? names)
+    {
+        var selected = new List<Component>();
+        if (names is null || names.Count == 0)
+        {
+            foreach (var component in config.Components)
+            {
+                if (component.IsTree)
+                    selected.Add(component);
+                else
+                    Log.BlockComponentSkipped(logger, component.Name);
+            }
+            if (selected.Count == 0)
+                throw new RollbackException(RollbackErrorKind.InvalidInput, "the configuration has no tree components to snapshot");
+            return selected;
+        }
+        foreach (string name in names)
+        {
+            var component = config.Components.FirstOrDefault(c => c.Name == name)
+                ?? throw new RollbackException(RollbackErrorKind.InvalidInput,
+                    $"component '{name}' is not in the configuration (known: {string.Join(", ", config.Components.Select(c => c.Name))})");
+            if (!component.IsTree)
+                throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {name} is a block component; block snapshots are not supported yet");
+            if (!selected.Contains(component))
+                selected.Add(component);
+        }
+        return selected;
+    }
+
+    private string ResolveTree(Component component) => config.Locate(component);
+
+    /// <summary>The component's manifest in its newest recovery point, for incremental reading; a damaged one means a full read.</summary>
+    private Manifest? LoadPrevious(RecoveryStore store, Component component)
+    {
+        RecoveryPointRecord? newest = null;
+        ComponentSnapshotRecord? record = null;
+        foreach (var point in store.Catalog.Points)
+        {
+            foreach (var c in point.Components)
+            {
+                if (c.Name == component.Name && c.Path == component.Path && (newest is null || point.Sequence > newest.Sequence))
+                {
+                    newest = point;
+                    record = c;
+                }
+            }
+        }
+        if (newest is null || record is null)
+            return null;
+        try
+        {
+            return store.LoadManifest(newest, record);
+        }
+        catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+        {
+            Log.PreviousManifestUnusable(logger, component.Name, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Refuses before writing when the worst case (nothing compresses, nothing dedups) would not fit with the reserve.</summary>
+    private void CheckSpace(StoreLayout layout, List<FileWork> work, List<ComponentCapture> captures)
+    {
+        long need = 0;
+        foreach (var item in work)
+            need += item.Entry.Size;
+        foreach (var capture in captures)
+            need += capture.Entries.Count * 64L;
+        need += need / 64; // pack entry headers and indexes
+        var available = (long)Math.Min(Posix.StatVfs(layout.Root).AvailableBytes, long.MaxValue);
+        if (need + config.ReserveBytes > available)
+            throw new RollbackException(RollbackErrorKind.NoSpace,
+                $"store {layout.Root} has {Units.Bytes(available)} free; this snapshot may need up to {Units.Bytes(need)} plus the {Units.Bytes(config.ReserveBytes)} reserve (run 'rollbackctl prune' or free space)");
+    }
+
+    /// <summary>
+    /// Reads the files on one worker per core, each taking the next file in walk order (neighbours share frames,
+    /// which compress better together). Exactly one reader per worker: its buffers and open frame live for the
+    /// whole snapshot, and its last frame is written when its worker runs out of files.
+    /// </summary>
+    private void ReadAll(List<FileWork> work, ChunkSink sink, ChunkerParameters chunking, SnapshotCounters counters, CancellationToken cancellation)
+    {
+        if (work.Count == 0)
+            return;
+        ScheduleLargestFirst(work);
+        int next = -1;
+        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var workers = new Task[Math.Min(Environment.ProcessorCount, work.Count)];
+        for (int w = 0; w < workers.Length; w++)
+        {
+            workers[w] = Task.Factory.StartNew(() =>
+            {
+                using var reader = new ContentReader(sink, chunking, config.Compression.Level, counters);
+                try
+                {
+                    for (int i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
+                    {
+                        failed.Token.ThrowIfCancellationRequested();
+                        reader.Read(work[i]);
+                    }
+                    reader.Finish();
+                }
+                catch
+                {
+                    failed.Cancel(); // the others stop at their next file
+                    throw;
+                }
+            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+        try
+        {
+            Task.WaitAll(workers);
+        }
+        catch (AggregateException e)
+        {
+            // The first real failure says what and where; cancellations of the other workers follow from it.
+            var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+    }
+
+    /// <summary>Files of <see cref="LargeFile"/> or more go first, largest first, so no worker is left alone with
+    /// a big file at the end; the rest keep walk order, so neighbouring small files share frames.</summary>
+    private static void ScheduleLargestFirst(List<FileWork> work)
+    {
+        var large = new List<FileWork>();
+        var small = new List<FileWork>(work.Count);
+        foreach (var item in work)
+            (item.Entry.Size >= LargeFile ? large : small).Add(item);
+        if (large.Count == 0)
+            return;
+        large.Sort(static (a, b) => b.Entry.Size.CompareTo(a.Entry.Size));
+        work.Clear();
+        work.AddRange(large);
+        work.AddRange(small);
+    }
+
+    private const long LargeFile = 1 << 20;
+
+    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture)
+    {
+        var manifest = new Manifest(capture.Entries);
+        var hash = store.WriteManifest(ManifestCodec.Encode(manifest, config.Compression.Level), out _);
+        return new ComponentSnapshotRecord
+        {
+            Name = capture.Component.Name,
+            Category = capture.Component.Category.ToString(),
+            Path = capture.Component.Path!,
+            Manifest = hash.ToString(),
+            Entries = capture.Entries.Count,
+            Files = capture.Files,
+            DataBytes = capture.DataBytes,
+            ReadBytes = capture.ReadBytes,
+            AddedBytes = capture.AddedBytes,
+        };
+    }
+}

@@ -1,0 +1,194 @@
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store.Manifests;
+using Microsoft.Extensions.Logging;
+
+namespace Kernel.Update.Rollback.Capture;
+
+/// <summary>
+/// Walks a component tree depth-first, names in ordinal order (so an unchanged tree gives a byte-identical
+/// manifest), records every name's metadata, and decides which regular files must be read: those whose
+/// size, mtime, ctime or inode differ from the previous snapshot. An entry whose inode and ctime are unchanged
+/// keeps its previous extended attributes and link target unread too: changing either, like any chmod, chown
+/// or write, moves ctime, which no user process can set back. Stays on the component's file system.
+/// </summary>
+internal sealed class TreeWalker
+{
+    private readonly ComponentCapture _component;
+    private readonly Manifest? _previous;
+    private readonly List<FileWork> _work;
+    private readonly SnapshotCounters _counters;
+    private readonly ILogger _logger;
+    private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
+    private readonly List<string> _xattrNames = [];
+    private ulong _device;
+
+    public TreeWalker(ComponentCapture component, Manifest? previous, List<FileWork> work, SnapshotCounters counters, ILogger logger)
+    {
+        _component = component;
+        _previous = previous;
+        _work = work;
+        _counters = counters;
+        _logger = logger;
+    }
+
+    public void Walk(CancellationToken cancellation)
+    {
+        string root = _component.AbsoluteRoot;
+        if (!Posix.TryLStat(root, out var status))
+            throw Error(RollbackErrorKind.NotFound, root, "does not exist");
+        if (status.Kind != FileKind.Directory)
+            throw Error(RollbackErrorKind.InvalidInput, root, $"is a {status.Kind}, not a directory");
+        _device = status.Device;
+        _component.Entries.Add(Describe("", root, status));
+        VisitDirectory("", root, cancellation);
+    }
+
+    private void VisitDirectory(string relative, string absolute, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var names = new List<string>();
+        try
+        {
+            Posix.ReadDirectory(absolute, names);
+        }
+        catch (NativeException e)
+        {
+            throw Error(RollbackErrorKind.Failed, absolute, "cannot be listed: " + e.Message);
+        }
+        names.Sort(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            string childRelative = relative.Length == 0 ? name : relative + "/" + name;
+            string childAbsolute = absolute + "/" + name;
+            if (!Posix.TryLStat(childAbsolute, out var status))
+                continue; // removed while we walked: it is simply not part of this snapshot
+            if (status.Kind == FileKind.Socket)
+            {
+                Log.SkippedSocket(_logger, _component.Component.Name, childAbsolute);
+                continue;
+            }
+            var entry = Describe(childRelative, childAbsolute, status);
+            _component.Entries.Add(entry);
+            _counters.EntriesScanned++;
+            if (entry.Kind == EntryKind.Directory)
+            {
+                if (status.Device != _device)
+                {
+                    Log.MountPointNotCrossed(_logger, _component.Component.Name, childAbsolute);
+                    continue;
+                }
+                VisitDirectory(childRelative, childAbsolute, cancellation);
+            }
+        }
+    }
+
+    private ManifestEntry Describe(string relative, string absolute, in FileStatus status)
+    {
+        if (status.Kind != FileKind.Directory && status.NLink > 1)
+        {
+            if (_firstNames.TryGetValue((status.Device, status.Inode), out string? first))
+                return new ManifestEntry { Path = relative, Kind = EntryKind.HardLink, LinkTarget = first, NLink = status.NLink };
+            _firstNames.Add((status.Device, status.Inode), relative);
+        }
+        var entry = new ManifestEntry
+        {
+            Path = relative,
+            Kind = KindOf(status.Kind),
+            Mode = status.Mode,
+            Uid = status.Uid,
+            Gid = status.Gid,
+            MTimeSeconds = status.MTimeSeconds,
+            MTimeNanoseconds = status.MTimeNanoseconds,
+            CTimeSeconds = status.CTimeSeconds,
+            CTimeNanoseconds = status.CTimeNanoseconds,
+            Inode = status.Inode,
+            NLink = status.NLink,
+        };
+        var before = _previous?.Find(relative);
+        bool unchanged = before is not null && before.Kind == entry.Kind && before.Inode == entry.Inode
+            && before.CTimeSeconds == entry.CTimeSeconds && before.CTimeNanoseconds == entry.CTimeNanoseconds;
+        switch (entry.Kind)
+        {
+            case EntryKind.Regular:
+                entry.Size = status.Size;
+                _component.Files++;
+                if (!(unchanged && TryReuse(entry, before!)))
+                {
+                    _work.Add(new FileWork(entry, absolute, _component));
+                    _counters.FilesToRead++;
+                    _counters.BytesToRead += status.Size;
+                }
+                else
+                {
+                    _component.ReusedFiles++;
+                }
+                _component.DataBytes += entry.DataLength;
+                break;
+            case EntryKind.Symlink:
+                entry.LinkTarget = unchanged ? before!.LinkTarget : ReadLinkOrThrow(absolute);
+                break;
+            case EntryKind.CharDevice:
+            case EntryKind.BlockDevice:
+                entry.RDev = status.RDev;
+                break;
+        }
+        entry.Xattrs = unchanged ? before!.Xattrs : ReadXattrs(absolute);
+        return entry;
+    }
+
+    /// <summary>An unchanged file (same size, mtime, ctime and inode) keeps its chunk list unread.</summary>
+    private static bool TryReuse(ManifestEntry entry, ManifestEntry before)
+    {
+        if (before.Size != entry.Size || before.MTimeSeconds != entry.MTimeSeconds || before.MTimeNanoseconds != entry.MTimeNanoseconds)
+            return false;
+        entry.Extents = before.Extents;
+        entry.Chunks = before.Chunks;
+        return true;
+    }
+
+    private string ReadLinkOrThrow(string absolute)
+    {
+        try
+        {
+            return Posix.ReadLink(absolute);
+        }
+        catch (NativeException e)
+        {
+            throw Error(RollbackErrorKind.Failed, absolute, "cannot be read: " + e.Message);
+        }
+    }
+
+    private XattrEntry[] ReadXattrs(string absolute)
+    {
+        try
+        {
+            Posix.ListXattrs(absolute, _xattrNames);
+            if (_xattrNames.Count == 0)
+                return [];
+            _xattrNames.Sort(StringComparer.Ordinal);
+            var result = new XattrEntry[_xattrNames.Count];
+            for (int i = 0; i < result.Length; i++)
+                result[i] = new XattrEntry(_xattrNames[i], Posix.GetXattr(absolute, _xattrNames[i]));
+            return result;
+        }
+        catch (NativeException e)
+        {
+            throw Error(RollbackErrorKind.Failed, absolute, "extended attributes cannot be read: " + e.Message);
+        }
+    }
+
+    private static EntryKind KindOf(FileKind kind) => kind switch
+    {
+        FileKind.Directory => EntryKind.Directory,
+        FileKind.Regular => EntryKind.Regular,
+        FileKind.Symlink => EntryKind.Symlink,
+        FileKind.CharDevice => EntryKind.CharDevice,
+        FileKind.BlockDevice => EntryKind.BlockDevice,
+        FileKind.Fifo => EntryKind.Fifo,
+        _ => throw new InvalidOperationException($"unexpected file kind {kind}"),
+    };
+
+    private RollbackException Error(RollbackErrorKind kind, string path, string what) =>
+        new(kind, $"component {_component.Component.Name}: {path} {what}");
+}

@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Store.Packs;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kernel.Update.Rollback.Store;
+
+/// <summary>
+/// Reads chunks back from packs and proves each one: the frame header must match the index, the frame must
+/// decode to its recorded length, and the chunk's bytes must hash to its identity. Keeps the last decoded
+/// frame, so reading a frame's chunks in turn decodes it once. One per thread (it owns a decompressor,
+/// buffers and open pack handles).
+/// </summary>
+public sealed class ChunkReader : IDisposable
+{
+    private readonly StoreLayout _layout;
+    private readonly ChunkIndex _index;
+    private readonly FrameDecompressor _decompressor = new();
+    private readonly SafeFileHandle?[] _handles;
+    private byte[] _stored = [];
+    private byte[] _plain = [];
+    private (int Pack, int Frame) _cached = (-1, -1);
+    private string? _cachedProblem;
+
+    public ChunkReader(StoreLayout layout, ChunkIndex index)
+    {
+        _layout = layout;
+        _index = index;
+        _handles = new SafeFileHandle?[index.Packs.Count];
+    }
+
+    /// <summary>Reads chunk <paramref name="hash"/> into <paramref name="destination"/> (exactly its plain length).</summary>
+    public void Read(in Hash256 hash, Span<byte> destination)
+    {
+        if (!TryRead(hash, destination, out string? problem))
+            throw new RollbackException(RollbackErrorKind.CorruptedData, problem!);
+    }
+
+    /// <summary>Like <see cref="Read"/> but reports damage as a sentence instead of throwing, for verify.</summary>
+    public bool TryRead(in Hash256 hash, Span<byte> destination, out string? problem)
+    {
+        if (!_index.TryGet(hash, out var location))
+        {
+            problem = $"chunk {hash.ToShortString()} is missing from the store";
+            return false;
+        }
+        string pack = PackPath(location.Pack);
+        if (location.PlainLength != destination.Length)
+        {
+            problem = $"chunk {hash.ToShortString()} in {pack} is {location.PlainLength} bytes where the manifest says {destination.Length}";
+            return false;
+        }
+        if (!TryLoadFrame(location.Pack, location.Frame, out problem))
+        {
+            problem = $"chunk {hash.ToShortString()}: {problem}";
+            return false;
+        }
+        var chunk = _plain.AsSpan(location.OffsetInFrame, location.PlainLength);
+        Span<byte> digest = stackalloc byte[Hash256.Size];
+        SHA256.HashData(chunk, digest);
+        if (Hash256.Read(digest) != hash)
+        {
+            problem = $"chunk {hash.ToShortString()} in {pack} (frame at offset {_index.FrameOf(location).Offset}) does not match its hash";
+            return false;
+        }
+        chunk.CopyTo(destination);
+        problem = null;
+        return true;
+    }
+
+    /// <summary>Decodes frame <paramref name="frame"/> of pack <paramref name="pack"/> into the frame buffer,
+    /// unless it is the one already there. A damaged frame's problem is remembered with it.</summary>
+    public bool TryLoadFrame(int pack, int frame, out string? problem)
+    {
+        if (_cached == (pack, frame))
+        {
+            problem = _cachedProblem;
+            return problem is null;
+        }
+        _cached = (pack, frame);
+        _cachedProblem = problem = Decode(pack, _index.FramesOf(pack)[frame]);
+        return problem is null;
+    }
+
+    /// <summary>The plain bytes of the frame last loaded by <see cref="TryLoadFrame"/>.</summary>
+    public ReadOnlySpan<byte> LoadedFrame => _plain.AsSpan(0, _cached.Pack < 0 ? 0 : _index.FramesOf(_cached.Pack)[_cached.Frame].PlainLength);
+
+    /// <summary>The header and chunk table of the frame last loaded (as read from the pack).</summary>
+    public ReadOnlySpan<byte> LoadedHead => _stored.AsSpan(0, _cached.Pack < 0 ? 0 : _index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength);
+
+    private string? Decode(int packOrdinal, in FrameInfo frame)
+    {
+        string pack = PackPath(packOrdinal);
+        int length = frame.HeadLength + frame.StoredLength;
+        Grow(ref _stored, length);
+        Grow(ref _plain, frame.PlainLength);
+        var bytes = _stored.AsSpan(0, length);
+        try
+        {
+            var handle = _handles[packOrdinal] ??= File.OpenHandle(pack, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (RandomAccess.Read(handle, bytes, frame.Offset) != length)
+                return $"the frame at offset {frame.Offset} of {pack} is cut short (pack truncated)";
+        }
+        catch (IOException e)
+        {
+            return $"the frame at offset {frame.Offset} of {pack} could not be read: {e.Message}";
+        }
+        if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plain, out int stored)
+            || codec != frame.Codec || count != frame.ChunkCount || plain != frame.PlainLength || stored != frame.StoredLength)
+            return $"the frame at offset {frame.Offset} of {pack} has a damaged header";
+        if (!_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain.AsSpan(0, frame.PlainLength)))
+            return $"the frame at offset {frame.Offset} of {pack} does not decode";
+        return null;
+    }
+
+    private string PackPath(int ordinal) => _layout.PackPath(_index.Packs[ordinal].Id);
+
+    private static void Grow(ref byte[] buffer, int length)
+    {
+        if (buffer.Length >= length)
+            return;
+        if (buffer.Length > 0)
+            ArrayPool<byte>.Shared.Return(buffer);
+        buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 256 * 1024));
+    }
+
+    public void Dispose()
+    {
+        foreach (var handle in _handles)
+            handle?.Dispose();
+        if (_stored.Length > 0)
+            ArrayPool<byte>.Shared.Return(_stored);
+        if (_plain.Length > 0)
+            ArrayPool<byte>.Shared.Return(_plain);
+        _stored = _plain = [];
+        _decompressor.Dispose();
+    }
+}

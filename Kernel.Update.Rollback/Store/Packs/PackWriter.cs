@@ -1,0 +1,139 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace Kernel.Update.Rollback.Store.Packs;
+
+/// <summary>
+/// Appends frames to pack files of about <see cref="DefaultTargetPackLength"/> bytes, so the store costs a few
+/// large files (flash erase blocks and inodes) instead of one file per chunk. Thread-safe: workers build and
+/// compress frames outside and only the append takes the lock. Nothing written here is visible until the
+/// catalog that names the finished packs is committed; until then the files are leftovers to the next writer.
+/// </summary>
+public sealed class PackWriter : IDisposable
+{
+    public const long DefaultTargetPackLength = 32L << 20;
+
+    private readonly StoreLayout _layout;
+    private readonly long _targetLength;
+    private readonly Lock _lock = new();
+    private readonly List<PackInfo> _finished = [];
+    private OpenPack? _current;
+
+    public PackWriter(StoreLayout layout, long targetPackLength = DefaultTargetPackLength)
+    {
+        _layout = layout;
+        _targetLength = targetPackLength;
+    }
+
+    /// <summary>Bytes appended to packs so far (headers included).</summary>
+    public long BytesWritten { get; private set; }
+
+    public int ChunksWritten { get; private set; }
+
+    /// <summary>Appends one frame: <paramref name="chunks"/> in order, whose plain bytes total
+    /// <paramref name="plainLength"/>, stored as <paramref name="stored"/> under <paramref name="codec"/>.
+    /// Returns the bytes the frame takes in the pack.</summary>
+    public int AppendFrame(ReadOnlySpan<PendingChunk> chunks, ChunkCodec codec, int plainLength, ReadOnlySpan<byte> stored)
+    {
+        int headLength = PackFormat.FrameHeadLength(chunks.Length);
+        byte[] head = ArrayPool<byte>.Shared.Rent(headLength);
+        OpenPack? full = null;
+        try
+        {
+            PackFormat.WriteFrameHead(head, chunks, codec, plainLength, stored.Length);
+            lock (_lock)
+            {
+                var pack = _current ??= OpenPack.Create(_layout);
+                int frame = pack.Frames.Count;
+                pack.Frames.Add(new FrameInfo(pack.Length, chunks.Length, plainLength, stored.Length, codec));
+                int offset = 0;
+                foreach (var chunk in chunks)
+                {
+                    pack.Chunks.Add(new IndexedChunk(chunk.Hash, frame, offset, chunk.Length));
+                    offset += chunk.Length;
+                }
+                pack.Stream.Write(head, 0, headLength);
+                pack.Stream.Write(stored);
+                pack.Length += headLength + stored.Length;
+                BytesWritten += headLength + stored.Length;
+                ChunksWritten += chunks.Length;
+                if (pack.Length >= _targetLength)
+                {
+                    full = pack;
+                    _current = null;
+                }
+            }
+            // Outside the lock: the other workers keep appending to a new pack while this one is made durable.
+            if (full is not null)
+                Finish(full);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(head);
+        }
+        return headLength + stored.Length;
+    }
+
+    /// <summary>Finishes the open pack and returns every pack this writer made, data and index fsynced.
+    /// The caller fsyncs the packs directory once, then commits the catalog.</summary>
+    public IReadOnlyList<PackInfo> Complete()
+    {
+        OpenPack? last;
+        lock (_lock)
+        {
+            last = _current;
+            _current = null;
+        }
+        if (last is not null)
+            Finish(last);
+        lock (_lock)
+            return _finished.ToArray();
+    }
+
+    /// <summary>Makes a full pack durable (data, then its index) and records it.</summary>
+    private void Finish(OpenPack pack)
+    {
+        pack.Stream.Flush(flushToDisk: true);
+        pack.Stream.Dispose();
+        string indexSha = PackIndexFile.Write(_layout.IndexPath(pack.Id), pack.Frames, pack.Chunks);
+        lock (_lock)
+            _finished.Add(new PackInfo(pack.Id, pack.Length, pack.Chunks.Count, indexSha));
+    }
+
+    /// <summary>Abandons an unfinished write: the files stay as leftovers for the next writer to collect.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            _current?.Stream.Dispose();
+            _current = null;
+        }
+    }
+
+    private sealed class OpenPack
+    {
+        private OpenPack(string id, FileStream stream) => (Id, Stream) = (id, stream);
+
+        public string Id { get; }
+        public FileStream Stream { get; }
+        public long Length { get; set; }
+        public List<FrameInfo> Frames { get; } = [];
+        public List<IndexedChunk> Chunks { get; } = [];
+
+        public static OpenPack Create(StoreLayout layout)
+        {
+            string id = NewId();
+            // Frames arrive whole and large: write them through, no managed buffer.
+            var stream = new FileStream(layout.PackPath(id), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+            stream.Write(PackFormat.PackMagic);
+            return new OpenPack(id, stream) { Length = PackFormat.PackHeaderLength };
+        }
+
+        private static string NewId()
+        {
+            Span<byte> bytes = stackalloc byte[8];
+            RandomNumberGenerator.Fill(bytes);
+            return Convert.ToHexStringLower(bytes);
+        }
+    }
+}

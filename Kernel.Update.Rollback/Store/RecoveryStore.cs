@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using Kernel.Update.Rollback.Durability;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Manifests;
+
+namespace Kernel.Update.Rollback.Store;
+
+/// <summary>
+/// A store opened at one committed catalog. Readers need no lock: the catalog is replaced atomically and
+/// nothing it names is deleted while it is current. Writers hold <see cref="StoreLock"/>.
+/// </summary>
+public sealed class RecoveryStore
+{
+    private ChunkIndex? _index;
+
+    private RecoveryStore(StoreLayout layout, CatalogDocument catalog)
+    {
+        Layout = layout;
+        Catalog = catalog;
+    }
+
+    public StoreLayout Layout { get; }
+
+    public CatalogDocument Catalog { get; private set; }
+
+    public bool Exists => File.Exists(Layout.Catalog);
+
+    /// <summary>Opens a store for reading. A missing store reads as empty.</summary>
+    public static RecoveryStore Open(string root)
+    {
+        var layout = new StoreLayout(root);
+        return new RecoveryStore(layout, CatalogFile.Read(layout.Catalog));
+    }
+
+    /// <summary>Creates the store's directories if needed (0700: the store holds copies of /etc secrets).</summary>
+    public static void Initialize(StoreLayout layout)
+    {
+        if (!Directory.Exists(layout.Root))
+        {
+            DurableFile.EnsureDirectory(layout.Root);
+            File.SetUnixFileMode(layout.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        DurableFile.EnsureDirectory(layout.Packs);
+        DurableFile.EnsureDirectory(layout.Manifests);
+        DurableFile.EnsureDirectory(layout.Temp);
+    }
+
+    public ChunkIndex Index => _index ??= ChunkIndex.Load(Layout, Catalog.Packs);
+
+    public RecoveryPointRecord? FindPoint(string id)
+    {
+        foreach (var point in Catalog.Points)
+            if (point.Id == id)
+                return point;
+        return null;
+    }
+
+    /// <summary>Finds a point by id, unique id prefix, or "latest"; a miss is <see cref="RollbackErrorKind.NotFound"/>.</summary>
+    public RecoveryPointRecord GetPoint(string idOrPrefix)
+    {
+        if (idOrPrefix == "latest" && Catalog.Points.Count > 0)
+            return Catalog.Points.MaxBy(p => p.Sequence)!;
+        RecoveryPointRecord? match = null;
+        foreach (var point in Catalog.Points)
+        {
+            if (point.Id == idOrPrefix)
+                return point;
+            if (idOrPrefix.Length >= 4 && point.Id.StartsWith(idOrPrefix, StringComparison.Ordinal))
+            {
+                if (match is not null)
+                    throw new RollbackException(RollbackErrorKind.InvalidInput, $"recovery point id '{idOrPrefix}' is ambiguous in store {Layout.Root}");
+                match = point;
+            }
+        }
+        return match ?? throw new RollbackException(RollbackErrorKind.NotFound,
+            $"recovery point '{idOrPrefix}' does not exist in store {Layout.Root} (see 'rollbackctl list')");
+    }
+
+    /// <summary>Loads and checks a component's manifest: its bytes must hash to its name.</summary>
+    public Manifest LoadManifest(RecoveryPointRecord point, ComponentSnapshotRecord component)
+    {
+        if (!Hash256.TryParse(component.Manifest, out var hash))
+            throw CorruptManifest(point, component, "its name in the catalog is invalid");
+        string path = Layout.ManifestPath(hash);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw CorruptManifest(point, component, $"{path} is missing");
+        }
+        if (Hash256.Compute(bytes) != hash)
+            throw CorruptManifest(point, component, $"{path} does not match its hash");
+        try
+        {
+            return ManifestCodec.Decode(bytes);
+        }
+        catch (FormatException e)
+        {
+            throw CorruptManifest(point, component, $"{path}: {e.Message}");
+        }
+    }
+
+    private static RollbackException CorruptManifest(RecoveryPointRecord point, ComponentSnapshotRecord component, string why) =>
+        new(RollbackErrorKind.CorruptedData, $"recovery point {point.Id} component {component.Name}: manifest is damaged: {why}");
+
+    /// <summary>Writes a manifest under its hash unless an identical one is already there. Data fsynced; the caller fsyncs the directory.</summary>
+    public Hash256 WriteManifest(byte[] encoded, out bool added)
+    {
+        var hash = Hash256.Compute(encoded);
+        string path = Layout.ManifestPath(hash);
+        added = !File.Exists(path);
+        if (added)
+        {
+            string temp = Path.Combine(Layout.Temp, hash + ".mf");
+            File.Delete(temp);
+            DurableFile.WriteNew(temp, encoded);
+            File.Move(temp, path, overwrite: true);
+        }
+        return hash;
+    }
+
+    /// <summary>Commits a new catalog (the rename is the commit point) and makes it this store's state.</summary>
+    public void Commit(CatalogDocument next)
+    {
+        CatalogFile.Commit(Layout.Catalog, next);
+        Catalog = next;
+        _index = null;
+    }
+
+    /// <summary>Removes what interrupted writers left: packs and manifests the catalog does not name, and tmp/.
+    /// Only under the store lock. Returns the number of files removed.</summary>
+    public int CollectLeftovers()
+    {
+        int removed = 0;
+        if (!Directory.Exists(Layout.Root))
+            return 0;
+        var packs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var pack in Catalog.Packs)
+        {
+            packs.Add(pack.Id + ".pack");
+            packs.Add(pack.Id + ".idx");
+        }
+        removed += RemoveUnnamed(Layout.Packs, packs);
+        var manifests = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var point in Catalog.Points)
+            foreach (var component in point.Components)
+                manifests.Add(component.Manifest + ".mf");
+        removed += RemoveUnnamed(Layout.Manifests, manifests);
+        removed += RemoveUnnamed(Layout.Temp, []);
+        foreach (string stale in Directory.EnumerateFiles(Layout.Root, ".catalog.tmp-*"))
+        {
+            File.Delete(stale);
+            removed++;
+        }
+        if (removed > 0)
+            Posix.FsyncDirectory(Layout.Root);
+        return removed;
+    }
+
+    private static int RemoveUnnamed(string directory, HashSet<string> keep)
+    {
+        if (!Directory.Exists(directory))
+            return 0;
+        int removed = 0;
+        foreach (string path in Directory.EnumerateFileSystemEntries(directory))
+        {
+            if (keep.Contains(Path.GetFileName(path)))
+                continue;
+            if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
+                Directory.Delete(path, recursive: true);
+            else
+                File.Delete(path);
+            removed++;
+        }
+        if (removed > 0)
+            Posix.FsyncDirectory(directory);
+        return removed;
+    }
+
+    public static string HexSha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+}

@@ -1,0 +1,41 @@
+namespace Kernel.Update.Rollback.Store;
+
+/// <summary>
+/// The files of a store. Everything under packs/ and manifests/ that the catalog does not name is a
+/// leftover of an interrupted writer; tmp/ is scratch. The catalog's rename is the commit point.
+/// </summary>
+public sealed class StoreLayout
+{
+    public StoreLayout(string root)
+    {
+        Root = Path.GetFullPath(root);
+        Packs = Path.Combine(Root, "packs");
+        Manifests = Path.Combine(Root, "manifests");
+        Temp = Path.Combine(Root, "tmp");
+        Catalog = Path.Combine(Root, "catalog");
+        Lock = Path.Combine(Root, "lock");
+        Audit = Path.Combine(Root, "audit.jsonl");
+    }
+
+    public string Root { get; }
+    public string Packs { get; }
+    public string Manifests { get; }
+    public string Temp { get; }
+    public string Catalog { get; }
+    public string Lock { get; }
+    public string Audit { get; }
+
+    public string PackPath(string id) => Path.Combine(Packs, id + ".pack");
+    public string IndexPath(string id) => Path.Combine(Packs, id + ".idx");
+    public string ManifestPath(Hash256 hash) => Path.Combine(Manifests, hash + ".mf");
+
+    public static bool IsPackId(ReadOnlySpan<char> id)
+    {
+        if (id.Length != 16)
+            return false;
+        foreach (char c in id)
+            if (!char.IsAsciiHexDigitLower(c) && !char.IsAsciiDigit(c))
+                return false;
+        return true;
+    }
+}

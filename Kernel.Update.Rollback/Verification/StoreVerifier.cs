@@ -1,0 +1,257 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Manifests;
+using Kernel.Update.Rollback.Store.Packs;
+
+namespace Kernel.Update.Rollback.Verification;
+
+/// <summary>
+/// Reads and proves everything a store holds, or everything one recovery point needs: the catalog's checksum,
+/// every pack index's digest and trailer, that frames tile each pack with no byte uncovered, that each frame's
+/// header and chunk table match its index, every manifest's hash, and every chunk's content hash. Damage is
+/// attributed to the recovery points, components and files that depend on it.
+/// </summary>
+public sealed class StoreVerifier(string storeRoot)
+{
+    private readonly StoreLayout _layout = new(storeRoot);
+
+    public VerifyReport Verify(string? pointId, CancellationToken cancellation = default)
+    {
+        var report = new VerifyReport();
+        CatalogDocument catalog;
+        try
+        {
+            catalog = CatalogFile.Read(_layout.Catalog);
+        }
+        catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+        {
+            report.Problems.Add(new VerifyProblem(null, null, null, _layout.Catalog, e.Message + "; every recovery point in the store is affected"));
+            return report;
+        }
+        var store = RecoveryStore.Open(_layout.Root);
+        var points = pointId is null ? catalog.Points : [store.GetPoint(pointId)];
+        report.PointsChecked = points.Count;
+
+        var (index, packIndexes) = LoadIndexes(catalog, report);
+        var manifests = LoadManifests(store, points, report);
+        var needed = new HashSet<Hash256>();
+        foreach (var (_, _, manifest) in manifests)
+            foreach (var entry in manifest.Entries)
+                foreach (var chunk in entry.Chunks)
+                    needed.Add(chunk.Hash);
+
+        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null, report, cancellation);
+        Attribute(bad, manifests, index, report);
+        return report;
+    }
+
+    private (ChunkIndex Index, List<PackIndex> PackIndexes) LoadIndexes(CatalogDocument catalog, VerifyReport report)
+    {
+        var good = new List<PackRecord>();
+        var indexes = new List<PackIndex>();
+        foreach (var pack in catalog.Packs)
+        {
+            string packPath = _layout.PackPath(pack.Id);
+            try
+            {
+                CheckPackFile(pack, packPath);
+                var index = PackIndexFile.Read(_layout.IndexPath(pack.Id), pack.IndexSha256, pack.Length);
+                CheckLayout(pack, packPath, index);
+                good.Add(pack);
+                indexes.Add(index);
+            }
+            catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+            {
+                // Its chunks are now missing from the index, so every file that needs one is reported below.
+                report.Problems.Add(new VerifyProblem(null, null, null, packPath, e.Message));
+            }
+        }
+        return (ChunkIndex.Build(good, indexes), indexes);
+    }
+
+    private static void CheckPackFile(PackRecord pack, string path)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists)
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path} is missing");
+        if (info.Length != pack.Length)
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path} is {info.Length} bytes where the catalog says {pack.Length}");
+        Span<byte> magic = stackalloc byte[PackFormat.PackHeaderLength];
+        using var handle = File.OpenHandle(path);
+        if (RandomAccess.Read(handle, magic, 0) != magic.Length || !magic.SequenceEqual(PackFormat.PackMagic))
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path} has a damaged header");
+    }
+
+    /// <summary>Frames must cover the pack from its header to its end with no gap or overlap, and each frame's
+    /// chunks must cover its plain bytes: then every byte of the pack is checked by some frame or chunk.</summary>
+    private static void CheckLayout(PackRecord pack, string path, PackIndex index)
+    {
+        long expected = PackFormat.PackHeaderLength;
+        foreach (var frame in index.Frames)
+        {
+            if (frame.Offset != expected)
+                throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path}: its index leaves bytes {expected}..{frame.Offset} unaccounted for");
+            expected = frame.End;
+        }
+        if (expected != pack.Length)
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path}: its index covers {expected} of {pack.Length} bytes");
+        if (index.Chunks.Length != pack.Chunks)
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path}: its index lists {index.Chunks.Length} chunks where the catalog says {pack.Chunks}");
+        var covered = new long[index.Frames.Length];
+        var counts = new int[index.Frames.Length];
+        foreach (var chunk in index.Chunks)
+        {
+            covered[chunk.Frame] += chunk.PlainLength;
+            counts[chunk.Frame]++;
+        }
+        for (int i = 0; i < index.Frames.Length; i++)
+            if (covered[i] != index.Frames[i].PlainLength || counts[i] != index.Frames[i].ChunkCount)
+                throw new RollbackException(RollbackErrorKind.CorruptedData,
+                    $"pack {path}: the frame at offset {index.Frames[i].Offset} holds {index.Frames[i].ChunkCount} chunks of {index.Frames[i].PlainLength} bytes but its index records {counts[i]} of {covered[i]}");
+    }
+
+    private List<(RecoveryPointRecord Point, ComponentSnapshotRecord Component, Manifest Manifest)> LoadManifests(
+        RecoveryStore store, List<RecoveryPointRecord> points, VerifyReport report)
+    {
+        var result = new List<(RecoveryPointRecord, ComponentSnapshotRecord, Manifest)>();
+        foreach (var point in points)
+        {
+            foreach (var component in point.Components)
+            {
+                try
+                {
+                    result.Add((point, component, store.LoadManifest(point, component)));
+                    report.ManifestsChecked++;
+                }
+                catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+                {
+                    report.Problems.Add(new VerifyProblem(point.Id, component.Name, null, _layout.Manifests + "/" + component.Manifest + ".mf", e.Message));
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Decodes every frame that holds a chunk to check (all of them for a whole-store verify), compares its
+    /// header and table with the index, and hashes its chunks. Frames are the unit of work, spread over all cores.</summary>
+    private Dictionary<Hash256, string> CheckFrames(ChunkIndex index, List<PackIndex> packIndexes, HashSet<Hash256> needed, bool checkAll,
+        VerifyReport report, CancellationToken cancellation)
+    {
+        var bad = new ConcurrentDictionary<Hash256, string>();
+        foreach (var hash in needed)
+            if (!index.Contains(hash))
+                bad[hash] = $"chunk {hash.ToShortString()} is missing from the store";
+
+        var work = new List<(int Pack, int Frame, IndexedChunk[] Chunks)>();
+        for (int pack = 0; pack < packIndexes.Count; pack++)
+        {
+            var byFrame = (IndexedChunk[])packIndexes[pack].Chunks.Clone();
+            Array.Sort(byFrame, static (a, b) => a.Frame != b.Frame ? a.Frame.CompareTo(b.Frame) : a.OffsetInFrame.CompareTo(b.OffsetInFrame));
+            int start = 0;
+            while (start < byFrame.Length)
+            {
+                int end = start;
+                bool wanted = false;
+                for (; end < byFrame.Length && byFrame[end].Frame == byFrame[start].Frame; end++)
+                    wanted |= checkAll || needed.Contains(byFrame[end].Hash);
+                if (wanted)
+                    work.Add((pack, byFrame[start].Frame, byFrame[start..end]));
+                start = end;
+            }
+        }
+
+        long chunks = 0, bytes = 0;
+        var readers = new ConcurrentBag<ChunkReader>();
+        try
+        {
+            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation },
+                () =>
+                {
+                    var reader = new ChunkReader(_layout, index);
+                    readers.Add(reader);
+                    return reader;
+                },
+                (item, _, reader) =>
+                {
+                    string? frameProblem = CheckFrame(reader, index, item.Pack, item.Frame, item.Chunks);
+                    var plain = reader.LoadedFrame;
+                    Span<byte> digest = stackalloc byte[Hash256.Size];
+                    foreach (var chunk in item.Chunks)
+                    {
+                        if (frameProblem is not null)
+                        {
+                            bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()}: {frameProblem}";
+                            continue;
+                        }
+                        SHA256.HashData(plain.Slice(chunk.OffsetInFrame, chunk.PlainLength), digest);
+                        if (Hash256.Read(digest) != chunk.Hash)
+                            bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()} in {_layout.PackPath(index.Packs[item.Pack].Id)} (frame at offset {index.FramesOf(item.Pack)[item.Frame].Offset}) does not match its hash";
+                        Interlocked.Increment(ref chunks);
+                        Interlocked.Add(ref bytes, chunk.PlainLength);
+                    }
+                    return reader;
+                },
+                _ => { });
+        }
+        finally
+        {
+            foreach (var reader in readers)
+                reader.Dispose();
+        }
+        report.ChunksChecked = chunks;
+        report.BytesChecked = bytes;
+        return new Dictionary<Hash256, string>(bad);
+    }
+
+    /// <summary>Loads one frame and checks its table against the index's chunks of it (in offset order); null when sound.</summary>
+    private string? CheckFrame(ChunkReader reader, ChunkIndex index, int pack, int frame, IndexedChunk[] chunks)
+    {
+        if (!reader.TryLoadFrame(pack, frame, out string? problem))
+            return problem;
+        var head = reader.LoadedHead;
+        Span<byte> expected = stackalloc byte[PackFormat.TableEntryLength];
+        int position = PackFormat.FrameHeaderLength;
+        foreach (var chunk in chunks)
+        {
+            chunk.Hash.Write(expected);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(expected[Hash256.Size..], (uint)chunk.PlainLength);
+            if (!head.Slice(position, PackFormat.TableEntryLength).SequenceEqual(expected))
+                return $"the chunk table of the frame at offset {index.FramesOf(pack)[frame].Offset} of {_layout.PackPath(index.Packs[pack].Id)} does not match its index";
+            position += PackFormat.TableEntryLength;
+        }
+        return null;
+    }
+
+    private void Attribute(Dictionary<Hash256, string> bad,
+        List<(RecoveryPointRecord Point, ComponentSnapshotRecord Component, Manifest Manifest)> manifests,
+        ChunkIndex index, VerifyReport report)
+    {
+        if (bad.Count == 0)
+            return;
+        var attributed = new HashSet<Hash256>();
+        foreach (var (point, component, manifest) in manifests)
+        {
+            foreach (var entry in manifest.Entries)
+            {
+                foreach (var chunk in entry.Chunks)
+                {
+                    if (bad.TryGetValue(chunk.Hash, out string? problem))
+                    {
+                        report.Problems.Add(new VerifyProblem(point.Id, component.Name, entry.Path, PackFileOf(index, chunk.Hash), problem));
+                        attributed.Add(chunk.Hash);
+                        break; // one line per file is enough
+                    }
+                }
+            }
+        }
+        foreach (var (hash, problem) in bad)
+            if (!attributed.Contains(hash))
+                report.Problems.Add(new VerifyProblem(null, null, null, PackFileOf(index, hash), problem + " (no recovery point uses it)"));
+    }
+
+    private string PackFileOf(ChunkIndex index, Hash256 hash) =>
+        index.TryGet(hash, out var location) ? _layout.PackPath(index.Packs[location.Pack].Id) : _layout.Packs;
+}
