@@ -1,0 +1,116 @@
+using System.Text.Json;
+
+namespace Kernel.Update.Rollback.Tests.Infrastructure;
+
+/// <summary>The outcome of one <c>rollbackctl</c> run.</summary>
+public sealed record CliResult(int ExitCode, string StdOut, string StdErr)
+{
+    /// <summary>The full process result (command line, elapsed time, timeout).</summary>
+    public required ProcessResult Process { get; init; }
+
+    /// <summary>Parses stdout as one JSON document (for <c>--json</c> commands).</summary>
+    public JsonDocument Json()
+    {
+        try
+        {
+            return JsonDocument.Parse(StdOut);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"stdout is not one JSON document ({e.Message}):\n{Process.Describe()}", e);
+        }
+    }
+
+    /// <summary>Throws with the command and both streams unless the exit code is the expected one.</summary>
+    public CliResult Expect(int exitCode)
+    {
+        if (ExitCode != exitCode)
+        {
+            throw new Xunit.Sdk.XunitException($"expected exit code {exitCode}, got {ExitCode}:\n{Process.Describe()}");
+        }
+        return this;
+    }
+
+    public CliResult EnsureSuccess() => Expect(0);
+
+    public override string ToString() => Process.Describe();
+}
+
+/// <summary>
+/// Runs the built <c>rollbackctl</c> CLI. The test project references tools/rollbackctl, so
+/// <c>rollbackctl.dll</c> sits next to the test assembly and runs as
+/// <c>dotnet &lt;AppContext.BaseDirectory&gt;/rollbackctl.dll args…</c> with the same dotnet host as
+/// this process. Environment <c>ROLLBACKCTL</c> overrides it: a path to a native executable (e.g.
+/// the NativeAOT publish) or to a <c>.dll</c>.
+/// </summary>
+public static class CliRunner
+{
+    public static TimeSpan DefaultTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The dotnet host of this process (<see cref="Environment.ProcessPath"/> when it is dotnet), else "dotnet".</summary>
+    public static string DotnetHost
+    {
+        get
+        {
+            var p = Environment.ProcessPath;
+            return p is not null && Path.GetFileName(p) is "dotnet" or "dotnet.exe" ? p : "dotnet";
+        }
+    }
+
+    /// <summary>The CLI the runner uses: (file to execute, leading arguments).</summary>
+    public static (string FileName, IReadOnlyList<string> Prefix) Command
+    {
+        get
+        {
+            var overridePath = Environment.GetEnvironmentVariable("ROLLBACKCTL");
+            if (!string.IsNullOrWhiteSpace(overridePath))
+            {
+                return overridePath.EndsWith(".dll", StringComparison.Ordinal)
+                    ? (DotnetHost, [overridePath])
+                    : (overridePath, []);
+            }
+            var dll = Path.Combine(AppContext.BaseDirectory, "rollbackctl.dll");
+            if (!File.Exists(dll))
+            {
+                throw new FileNotFoundException(
+                    $"rollbackctl.dll is not next to the test assembly ({AppContext.BaseDirectory}); does the test project reference tools/rollbackctl/rollbackctl.csproj? Set ROLLBACKCTL to override.", dll);
+            }
+            return (DotnetHost, [dll]);
+        }
+    }
+
+    public static CliResult Run(params string[] args) => Run(args, workingDirectory: null);
+
+    /// <summary>Runs <c>rollbackctl --config CONFIG args…</c>.</summary>
+    public static CliResult RunWithConfig(string configPath, params string[] args) =>
+        Run(new[] { "--config", configPath }.Concat(args));
+
+    public static CliResult Run(IEnumerable<string> args, string? workingDirectory = null, TimeSpan? timeout = null,
+        IReadOnlyDictionary<string, string?>? environment = null, string? stdIn = null)
+    {
+        var (file, prefix) = Command;
+        var env = new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        if (environment is not null)
+        {
+            foreach (var (k, v) in environment) { env[k] = v; }
+        }
+        var result = ProcessRunner.Run(new ProcessOptions
+        {
+            FileName = file,
+            Arguments = prefix.Concat(args).ToArray(),
+            WorkingDirectory = workingDirectory,
+            Timeout = timeout ?? DefaultTimeout,
+            Environment = env,
+            StdIn = stdIn is null ? null : System.Text.Encoding.UTF8.GetBytes(stdIn),
+        });
+        if (result.TimedOut)
+        {
+            throw new TimeoutException($"rollbackctl timed out:\n{result.Describe()}");
+        }
+        return new CliResult(result.ExitCode, result.StdOut, result.StdErr) { Process = result };
+    }
+}
