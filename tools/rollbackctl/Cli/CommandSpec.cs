@@ -1,0 +1,12 @@
+namespace Kernel.Update.Rollback.Cli.Cli;
+
+/// <summary>What a command accepts: options that take a value, flags, how many positionals, and its help.</summary>
+internal sealed record CommandSpec(
+    string Name,
+    string Synopsis,
+    string Summary,
+    string[] ValueOptions,
+    string[] Flags,
+    int MinPositionals,
+    int MaxPositionals,
+    bool AcceptsPassThrough = false);

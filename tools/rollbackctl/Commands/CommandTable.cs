@@ -1,0 +1,39 @@
+using Kernel.Update.Rollback.Cli.Cli;
+
+namespace Kernel.Update.Rollback.Cli.Commands;
+
+/// <summary>Every command of rollbackctl, its options, and what runs it. The help text is generated from this table.</summary>
+internal static class CommandTable
+{
+    public static readonly CommandSpec[] Specs =
+    [
+        new("snapshot", "rollbackctl snapshot [--name TEXT] [--components a,b] [--json]",
+            "Take a recovery point of the tree components (all, or those named).", ["--name", "--components"], [], 0, 0),
+        new("list", "rollbackctl list [--json]", "List the recovery points in the store, oldest first.", [], [], 0, 0),
+        new("show", "rollbackctl show ID [--json]", "Show one recovery point and its components. ID may be a unique prefix or 'latest'.", [], [], 1, 1),
+        new("restore", "rollbackctl restore ID --to DIR [--components a,b] [--json]",
+            "Recreate each tree component of a recovery point at DIR/<component path>, exactly. The live system is not touched.",
+            ["--to", "--components"], [], 1, 1),
+        new("verify", "rollbackctl verify [ID] [--json]",
+            "Read and hash everything the store holds (or one point needs). Exit 3 naming the damaged point, component and file.", [], [], 0, 1),
+        new("prune", "rollbackctl prune [--json]",
+            "Apply retention (per category and in all; never the last-known-good, protected or pending points) and reclaim space.", [], [], 0, 0),
+        new("demo", "rollbackctl demo [--dir DIR] [--keep]",
+            "Create a sandbox device, snapshot it, break it, and show the recovery points verified and restored.", ["--dir"], ["--keep"], 0, 0),
+        new("help", "rollbackctl help [COMMAND]", "Show this help, or one command's.", [], [], 0, 1),
+    ];
+
+    public static Dictionary<string, CommandSpec> ByName() => Specs.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    public static int Run(CliContext context) => context.Args.Command switch
+    {
+        "snapshot" => SnapshotCommand.Run(context),
+        "list" => ListCommand.Run(context),
+        "show" => ShowCommand.Run(context),
+        "restore" => RestoreCommand.Run(context),
+        "verify" => VerifyCommand.Run(context),
+        "prune" => PruneCommand.Run(context),
+        "demo" => DemoCommand.Run(context),
+        _ => HelpCommand.Run(context),
+    };
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using Kernel.Update.Rollback.Store.Catalog;
+
+namespace Kernel.Update.Rollback.Cli.Output;
+
+// The --json schema of every command. Source-generated: rollbackctl is published with NativeAOT.
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    UseStringEnumConverter = true,
+    WriteIndented = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SnapshotOutput))]
+[JsonSerializable(typeof(ListOutput))]
+[JsonSerializable(typeof(RecoveryPointRecord))]
+[JsonSerializable(typeof(VerifyOutput))]
+[JsonSerializable(typeof(RestoreOutput))]
+[JsonSerializable(typeof(PruneOutput))]
+[JsonSerializable(typeof(ErrorOutput))]
+internal sealed partial class CliJsonContext : JsonSerializerContext;
+
+internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
+    long DurationMs, long ReadBytes, long AddedBytes, List<ComponentSnapshotRecord> Components);
+
+internal sealed record ListOutput(string Store, List<ListedPoint> Points);
+
+internal sealed record ListedPoint(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
+    bool LastKnownGood, bool Protected, List<string> Components, long DataBytes);
+
+internal sealed record VerifyOutput(bool Ok, int PointsChecked, int ManifestsChecked, long ChunksChecked, long BytesChecked, List<VerifyProblemOutput> Problems);
+
+internal sealed record VerifyProblemOutput(string? PointId, string? Component, string? File, string StoreFile, string Message);
+
+internal sealed record RestoreOutput(string Id, string Target, List<RestoredComponent> Components);
+
+internal sealed record RestoredComponent(string Name, string Path, int Entries);
+
+internal sealed record PruneOutput(List<string> Removed, int PacksRemoved, int PacksRewritten, long BytesReclaimed);
+
+internal sealed record ErrorOutput(string Error, string Kind, int ExitCode);
