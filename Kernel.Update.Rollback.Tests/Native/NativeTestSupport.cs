@@ -151,3 +151,44 @@ internal sealed class BtrfsMount : IDisposable
         }
     }
 }
+
+/// <summary>A fresh ext4 of <c>size</c> bytes on a loop device mounted under a temp directory; unmounted and detached on Dispose.</summary>
+internal sealed class Ext4Mount : IDisposable
+{
+    private readonly LoopDevice _loop;
+    private readonly TempDir _mountDir = new();
+    private bool _mounted;
+
+    public Ext4Mount(long size)
+    {
+        _loop = new LoopDevice(size);
+        try
+        {
+            Sh.Run("mkfs.ext4", "-q", "-F", _loop.DevicePath);
+            Sh.Run("mount", "-t", "ext4", _loop.DevicePath, _mountDir.Path);
+            _mounted = true;
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    public string Root => _mountDir.Path;
+
+    public void Dispose()
+    {
+        try
+        {
+            if (_mounted && Sh.TryRun("umount", _mountDir.Path).ExitCode != 0)
+                Sh.TryRun("umount", "-l", _mountDir.Path);
+            _mounted = false;
+        }
+        finally
+        {
+            _loop.Dispose();
+            _mountDir.Dispose();
+        }
+    }
+}

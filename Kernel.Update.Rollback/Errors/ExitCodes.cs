@@ -12,6 +12,8 @@ public static class ExitCodes
     {
         RollbackErrorKind.InvalidInput => Refused,
         RollbackErrorKind.InvalidState => Refused,
+        // Checked before anything is written: a refusal, like a busy store, not a failure half-way.
+        RollbackErrorKind.NoSpace => Refused,
         RollbackErrorKind.CorruptedData => Corruption,
         _ => Failed,
     };

@@ -14,7 +14,6 @@ public sealed class StoreLayout
         Temp = Path.Combine(Root, "tmp");
         Catalog = Path.Combine(Root, "catalog");
         Lock = Path.Combine(Root, "lock");
-        Audit = Path.Combine(Root, "audit.jsonl");
     }
 
     public string Root { get; }
@@ -23,7 +22,6 @@ public sealed class StoreLayout
     public string Temp { get; }
     public string Catalog { get; }
     public string Lock { get; }
-    public string Audit { get; }
 
     public string PackPath(string id) => Path.Combine(Packs, id + ".pack");
     public string IndexPath(string id) => Path.Combine(Packs, id + ".idx");
