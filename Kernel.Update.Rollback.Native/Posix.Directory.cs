@@ -12,9 +12,24 @@ public static unsafe partial class Posix
     /// </summary>
     public static void ReadDirectory(string path, List<string> names)
     {
+        using var dir = Open(path, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow);
+        ReadNames(dir, path, names);
+    }
+
+    /// <summary>
+    /// Like <see cref="ReadDirectory(string, List{string})"/> for an open directory. Reads through a fresh
+    /// descriptor of the same directory (openat "."), so the caller's handle keeps its offset and stays usable.
+    /// </summary>
+    public static void ReadDirectory(SafeFileHandle directory, List<string> names)
+    {
+        using var dir = OpenAt(directory, ".", OpenFlags.ReadOnly | OpenFlags.Directory);
+        ReadNames(dir, null, names);
+    }
+
+    private static void ReadNames(SafeFileHandle dir, string? path, List<string> names)
+    {
         ArgumentNullException.ThrowIfNull(names);
         names.Clear();
-        using var dir = Open(path, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow);
         using var lease = new FdLease(dir);
         const int BufferSize = 32 * 1024;
         byte* buffer = stackalloc byte[BufferSize];

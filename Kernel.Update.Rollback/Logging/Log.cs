@@ -29,6 +29,9 @@ internal static partial class Log
     [LoggerMessage(301, LogLevel.Information, "Restored component {Component} to {Path}: {Entries} entries")]
     public static partial void ComponentRestored(ILogger logger, string component, string path, int entries);
 
+    [LoggerMessage(302, LogLevel.Information, "Component {Component} restored in place: {Removed} removed, {Created} written, {Fixed} metadata fixed")]
+    public static partial void LiveComponentRestored(ILogger logger, string component, int removed, int created, int @fixed);
+
     [LoggerMessage(501, LogLevel.Information, "Pruned recovery point {Id} (sequence {Sequence})")]
     public static partial void PointPruned(ILogger logger, string id, long sequence);
 

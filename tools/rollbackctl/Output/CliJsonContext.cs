@@ -16,6 +16,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(RestoreOutput))]
 [JsonSerializable(typeof(PruneOutput))]
 [JsonSerializable(typeof(ErrorOutput))]
+[JsonSerializable(typeof(DiffOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -37,3 +38,9 @@ internal sealed record RestoredComponent(string Name, string Path, int Entries);
 internal sealed record PruneOutput(List<string> Removed, int PacksRemoved, int PacksRewritten, long BytesReclaimed);
 
 internal sealed record ErrorOutput(string Error, string Kind, int ExitCode);
+
+internal sealed record DiffOutput(string Id, List<DiffComponent> Components);
+
+internal sealed record DiffComponent(string Name, string Path, List<DiffChange> Changes);
+
+internal sealed record DiffChange(string Path, string Kind, string Detail);

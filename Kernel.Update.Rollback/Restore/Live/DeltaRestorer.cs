@@ -1,0 +1,222 @@
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Manifests;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kernel.Update.Rollback.Restore.Live;
+
+/// <summary>
+/// Makes a live component tree equal to its snapshot by applying a <see cref="LivePlan"/>: removes what the
+/// snapshot lacks, writes each new or changed file, symlink or node under a temporary name and renames it over
+/// its name (readers see the old or the new, never half), creates what is missing, then fixes owners, modes,
+/// xattrs and times, directories last and deepest first. One syncfs at the end makes it durable. Every step
+/// is idempotent: after a crash the plan is recomputed from what is live and the rest is done.
+/// All access is through <see cref="ComponentTree"/>: nothing is written through a symlink or outside the component.
+/// </summary>
+public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
+{
+    private const string TempPrefix = ".kur-restore-";
+    private int _temp;
+
+    public void Apply(ComponentTree tree, Manifest manifest, LivePlan plan, CancellationToken cancellation = default)
+    {
+        foreach (string path in plan.Remove)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            Guard(tree, path, "remove", () =>
+            {
+                var (dir, name) = OpenParent(tree, path);
+                using (dir)
+                    RemoveTree(dir, name);
+            });
+        }
+
+        var relinked = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = new ChunkReader(store.Layout, store.Index))
+        {
+            foreach (var entry in manifest.Entries)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (entry.Kind == EntryKind.HardLink || !plan.Create.Contains(entry) || entry.Path.Length == 0)
+                    continue;
+                Guard(tree, entry.Path, "create", () => Create(tree, entry, reader));
+                if (entry.Kind == EntryKind.Regular)
+                    relinked.Add(entry.Path);
+            }
+        }
+        foreach (var entry in manifest.Entries)
+        {
+            // A hard link is made again when it is wrong, or when the file it shares was just replaced.
+            if (entry.Kind == EntryKind.HardLink && (plan.Create.Contains(entry) || relinked.Contains(entry.LinkTarget!)))
+                Guard(tree, entry.Path, "link", () => Link(tree, entry));
+        }
+
+        for (int pass = 0; pass < 2; pass++)
+        {
+            // Files first, then directories deepest first: creating or removing children moves a directory's mtime.
+            for (int i = manifest.Entries.Count - 1; i >= 0; i--)
+            {
+                var entry = manifest.Entries[i];
+                if ((entry.Kind == EntryKind.Directory) != (pass == 1) || entry.Kind == EntryKind.HardLink)
+                    continue;
+                bool touched = plan.Create.Contains(entry) || plan.FixMetadata.Contains(entry);
+                bool directoryUnderChange = entry.Kind == EntryKind.Directory && (plan.Remove.Count > 0 || plan.Create.Count > 0);
+                if (touched || directoryUnderChange)
+                    Guard(tree, entry.Path, "set metadata of", () => SetMetadata(tree, entry));
+            }
+        }
+        Posix.SyncFs(tree.Root);
+        Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
+    }
+
+    private void Create(ComponentTree tree, ManifestEntry entry, ChunkReader reader)
+    {
+        var (dir, name) = OpenParent(tree, entry.Path);
+        using (dir)
+        {
+            if (entry.Kind == EntryKind.Directory)
+            {
+                if (Posix.TryLStatAt(dir, name, out var status))
+                {
+                    if (status.Kind == FileKind.Directory)
+                        return; // made by an earlier, interrupted run
+                    RemoveTree(dir, name);
+                }
+                Posix.MkdirAt(dir, name, 0b111_000_000);
+                return;
+            }
+            string temp = TempName(dir);
+            switch (entry.Kind)
+            {
+                case EntryKind.Regular:
+                    using (var file = Posix.OpenAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
+                    {
+                        ContentWriter.Write(file, entry, reader);
+                        if (entry.IsSparse)
+                            RandomAccess.SetLength(file, entry.Size);
+                    }
+                    break;
+                case EntryKind.Symlink:
+                    Posix.SymlinkAt(entry.LinkTarget!, dir, temp);
+                    break;
+                case EntryKind.Fifo:
+                    Posix.MkNodAt(dir, temp, FileKind.Fifo, entry.Mode, 0);
+                    break;
+                case EntryKind.CharDevice:
+                case EntryKind.BlockDevice:
+                    Posix.MkNodAt(dir, temp, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
+                    break;
+            }
+            ReplaceWith(dir, temp, name);
+        }
+    }
+
+    private void Link(ComponentTree tree, ManifestEntry entry)
+    {
+        string target = entry.LinkTarget!;
+        var (targetDir, targetName) = OpenParent(tree, target);
+        var (dir, name) = OpenParent(tree, entry.Path);
+        using (targetDir)
+        using (dir)
+        {
+            string temp = TempName(dir);
+            Posix.LinkAt(targetDir, targetName, dir, temp);
+            ReplaceWith(dir, temp, name);
+        }
+    }
+
+    /// <summary>Renames <paramref name="temp"/> over <paramref name="name"/>; a directory in the way is removed first (rename cannot replace one with a file).</summary>
+    private static void ReplaceWith(SafeFileHandle dir, string temp, string name)
+    {
+        if (Posix.TryLStatAt(dir, name, out var status) && status.Kind == FileKind.Directory)
+            RemoveTree(dir, name);
+        Posix.RenameAt2(dir, temp, dir, name, RenameFlags.None);
+    }
+
+    private static void SetMetadata(ComponentTree tree, ManifestEntry entry)
+    {
+        bool root = entry.Path.Length == 0;
+        var (dir, name) = root ? (tree.OpenDirectory(""), ".") : OpenParent(tree, entry.Path);
+        using (dir)
+        {
+            // Owner before mode (chown clears setuid/setgid) and before xattrs (chown drops security.capability).
+            Posix.FChownAt(dir, name, entry.Uid, entry.Gid);
+            if (entry.Kind != EntryKind.Symlink)
+                Posix.FChmodAt(dir, name, entry.Mode);
+            SetXattrs(dir, name, entry);
+            Posix.UtimensAt(dir, name, entry.MTimeSeconds, entry.MTimeNanoseconds, entry.MTimeSeconds, entry.MTimeNanoseconds);
+        }
+    }
+
+    private static void SetXattrs(SafeFileHandle dir, string name, ManifestEntry entry)
+    {
+        // The root itself is addressed by its descriptor; anything else through its directory's descriptor.
+        string path = name == "." ? $"/proc/self/fd/{dir.DangerousGetHandle()}/." : ComponentTree.XattrPath(dir, name);
+        var present = new List<string>();
+        Posix.ListXattrs(path, present);
+        foreach (string existing in present)
+        {
+            bool wanted = false;
+            foreach (var xattr in entry.Xattrs)
+                wanted |= xattr.Name == existing;
+            if (!wanted)
+                Posix.RemoveXattr(path, existing);
+        }
+        foreach (var xattr in entry.Xattrs)
+            Posix.SetXattr(path, xattr.Name, xattr.Value);
+    }
+
+    /// <summary>Removes <paramref name="name"/> from <paramref name="dir"/>: a directory with all it holds, never following a symlink.</summary>
+    private static void RemoveTree(SafeFileHandle dir, string name)
+    {
+        if (!Posix.TryLStatAt(dir, name, out var status))
+            return;
+        if (status.Kind == FileKind.Directory)
+        {
+            using (var child = Posix.OpenBeneath(dir, name, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow, 0,
+                ResolveFlags.Beneath | ResolveFlags.NoSymlinks))
+            {
+                var names = new List<string>();
+                Posix.ReadDirectory(child, names);
+                foreach (string inner in names)
+                    RemoveTree(child, inner);
+            }
+            Posix.UnlinkAt(dir, name, removeDir: true);
+            return;
+        }
+        Posix.UnlinkAt(dir, name, removeDir: false);
+    }
+
+    private static (SafeFileHandle Directory, string Name) OpenParent(ComponentTree tree, string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return (tree.OpenDirectory(slash < 0 ? "" : path[..slash]), path[(slash + 1)..]);
+    }
+
+    /// <summary>A fresh temporary name in <paramref name="dir"/>; a leftover of an interrupted run under it is cleared first.</summary>
+    private string TempName(SafeFileHandle dir)
+    {
+        string temp = TempPrefix + Environment.ProcessId.ToString("x") + "-" + Interlocked.Increment(ref _temp).ToString("x");
+        if (Posix.TryLStatAt(dir, temp, out _))
+            RemoveTree(dir, temp);
+        return temp;
+    }
+
+    private static void Guard(ComponentTree tree, string path, string what, Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (NativeException e)
+        {
+            throw new RollbackException(RollbackErrorKind.Failed, $"component {tree.ComponentName}: cannot {what} {tree.Describe(path)}: {e.Message}");
+        }
+        catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+        {
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {tree.ComponentName}: file {path}: {e.Message}");
+        }
+    }
+}

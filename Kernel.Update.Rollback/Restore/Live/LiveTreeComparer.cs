@@ -1,0 +1,239 @@
+using System.Buffers;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Manifests;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kernel.Update.Rollback.Restore.Live;
+
+/// <summary>
+/// Compares a live tree with a component snapshot, stat first: a regular file whose size and mtime match is
+/// taken as unchanged; one whose size matches but mtime does not is read, cut with the same chunker and its
+/// chunk hashes compared, so a touched-but-identical file costs a metadata fix, not a rewrite. Walks by
+/// directory descriptors (see <see cref="ComponentTree"/>), never through a symlink.
+/// </summary>
+public sealed class LiveTreeComparer(ChunkerParameters chunking)
+{
+    private readonly List<string> _names = [];
+    private readonly List<string> _xattrNames = [];
+
+    public LivePlan Compare(ComponentTree? tree, Manifest manifest)
+    {
+        var plan = new LivePlan();
+        var children = ChildrenByParent(manifest);
+        if (tree is null)
+        {
+            foreach (var entry in manifest.Entries)
+                Missing(plan, entry);
+            return plan;
+        }
+        var root = manifest.Entries[0];
+        var rootStatus = Posix.FStat(tree.Root);
+        CompareMetadata(plan, root, rootStatus, tree.Root, ".", tree);
+        CompareDirectory(plan, tree, "", tree.Root, children);
+        return plan;
+    }
+
+    /// <summary>Manifest entries are in depth-first order, so each directory's children follow it; group them by parent path.</summary>
+    private static Dictionary<string, List<ManifestEntry>> ChildrenByParent(Manifest manifest)
+    {
+        var children = new Dictionary<string, List<ManifestEntry>>(StringComparer.Ordinal);
+        for (int i = 1; i < manifest.Entries.Count; i++)
+        {
+            var entry = manifest.Entries[i];
+            int slash = entry.Path.LastIndexOf('/');
+            string parent = slash < 0 ? "" : entry.Path[..slash];
+            if (!children.TryGetValue(parent, out var list))
+                children[parent] = list = [];
+            list.Add(entry);
+        }
+        return children;
+    }
+
+    private void CompareDirectory(LivePlan plan, ComponentTree tree, string relative, SafeFileHandle directory,
+        Dictionary<string, List<ManifestEntry>> children)
+    {
+        var desired = children.GetValueOrDefault(relative) ?? [];
+        var wanted = new Dictionary<string, ManifestEntry>(desired.Count, StringComparer.Ordinal);
+        foreach (var entry in desired)
+            wanted[Name(entry.Path)] = entry;
+        Posix.ReadDirectory(directory, _names);
+        var live = new HashSet<string>(_names, StringComparer.Ordinal);
+        foreach (string name in _names)
+        {
+            if (!wanted.ContainsKey(name))
+            {
+                string path = Join(relative, name);
+                plan.Remove.Add(path);
+                plan.Changes.Add(new LiveChange(path, LiveChangeKind.Added, "not in the recovery point"));
+            }
+        }
+        foreach (var entry in desired)
+        {
+            string name = Name(entry.Path);
+            if (!live.Contains(name) || !Posix.TryLStatAt(directory, name, out var status))
+            {
+                MissingSubtree(plan, entry, children);
+                continue;
+            }
+            var kind = ExpectedKind(entry);
+            if (status.Kind != kind)
+            {
+                plan.Remove.Add(entry.Path);
+                plan.Changes.Add(new LiveChange(entry.Path, LiveChangeKind.Modified, $"is a {status.Kind}, was a {kind}"));
+                MissingSubtree(plan, entry, children, report: false);
+                continue;
+            }
+            if (!CompareContent(plan, tree, entry, status, directory, name))
+                continue;
+            CompareMetadata(plan, entry, status, directory, name, tree);
+            if (entry.Kind == EntryKind.Directory)
+            {
+                using var child = Posix.OpenBeneath(directory, name, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow, 0,
+                    ResolveFlags.Beneath | ResolveFlags.NoSymlinks);
+                CompareDirectory(plan, tree, entry.Path, child, children);
+            }
+        }
+    }
+
+    /// <summary>False when the entry must be recreated (recorded in the plan).</summary>
+    private bool CompareContent(LivePlan plan, ComponentTree tree, ManifestEntry entry, in FileStatus status, SafeFileHandle directory, string name)
+    {
+        string? difference = entry.Kind switch
+        {
+            EntryKind.Regular when status.Size != entry.Size => $"size {status.Size}, was {entry.Size}",
+            EntryKind.Regular when (status.MTimeSeconds != entry.MTimeSeconds || status.MTimeNanoseconds != entry.MTimeNanoseconds)
+                && !SameChunks(directory, name, entry) => "content differs",
+            EntryKind.Symlink when Posix.ReadLinkAt(directory, name) is var target && target != entry.LinkTarget => $"points to {target}, was {entry.LinkTarget}",
+            EntryKind.CharDevice or EntryKind.BlockDevice when status.RDev != entry.RDev => "device number differs",
+            EntryKind.HardLink when !SameInode(tree, entry, status) => $"is not a hard link of {entry.LinkTarget}",
+            _ => null,
+        };
+        if (difference is null)
+            return true;
+        plan.Create.Add(entry);
+        plan.Changes.Add(new LiveChange(entry.Path, LiveChangeKind.Modified, difference));
+        return false;
+    }
+
+    private static bool SameInode(ComponentTree tree, ManifestEntry entry, in FileStatus status)
+    {
+        string target = entry.LinkTarget!;
+        int slash = target.LastIndexOf('/');
+        try
+        {
+            using var dir = tree.OpenDirectory(slash < 0 ? "" : target[..slash]);
+            return Posix.TryLStatAt(dir, target[(slash + 1)..], out var first) && first.Inode == status.Inode && first.Device == status.Device;
+        }
+        catch (NativeException)
+        {
+            return false;
+        }
+    }
+
+    private void CompareMetadata(LivePlan plan, ManifestEntry entry, in FileStatus status, SafeFileHandle directory, string name, ComponentTree tree)
+    {
+        if (entry.Kind == EntryKind.HardLink)
+            return; // its metadata is its first name's
+        var differences = new List<string>(2);
+        if (status.Uid != entry.Uid || status.Gid != entry.Gid)
+            differences.Add($"owner {status.Uid}:{status.Gid}, was {entry.Uid}:{entry.Gid}");
+        if (entry.Kind != EntryKind.Symlink && (status.Mode & 0xFFF) != (entry.Mode & 0xFFF))
+            differences.Add($"mode {Convert.ToString(status.Mode & 0xFFF, 8)}, was {Convert.ToString(entry.Mode & 0xFFF, 8)}");
+        if (status.MTimeSeconds != entry.MTimeSeconds || status.MTimeNanoseconds != entry.MTimeNanoseconds)
+            differences.Add("mtime");
+        if (!SameXattrs(entry, name == "." ? tree.AbsoluteRoot : ComponentTree.XattrPath(directory, name)))
+            differences.Add("extended attributes");
+        if (differences.Count == 0)
+            return;
+        plan.FixMetadata.Add(entry);
+        plan.Changes.Add(new LiveChange(entry.Path.Length == 0 ? "." : entry.Path, LiveChangeKind.Metadata, string.Join(", ", differences)));
+    }
+
+    private bool SameXattrs(ManifestEntry entry, string path)
+    {
+        Posix.ListXattrs(path, _xattrNames);
+        if (_xattrNames.Count != entry.Xattrs.Length)
+            return false;
+        foreach (var xattr in entry.Xattrs)
+            if (!Posix.TryGetXattr(path, xattr.Name, out var value) || !value.AsSpan().SequenceEqual(xattr.Value))
+                return false;
+        return true;
+    }
+
+    /// <summary>Reads the live file and compares its chunk hashes with the snapshot's (sparse files by their data extents).</summary>
+    private bool SameChunks(SafeFileHandle directory, string name, ManifestEntry entry)
+    {
+        if (entry.IsSparse)
+            return false; // rare: rewrite rather than map holes
+        using var file = Posix.OpenAt(directory, name, OpenFlags.ReadOnly | OpenFlags.NoFollow);
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4 * chunking.MaxSize, 1 << 20));
+        try
+        {
+            int index = 0, filled = 0;
+            long position = 0;
+            while (true)
+            {
+                int got = filled < buffer.Length ? RandomAccess.Read(file, buffer.AsSpan(filled), position) : 0;
+                filled += got;
+                position += got;
+                bool final = got == 0;
+                int consumed = 0;
+                while (consumed < filled)
+                {
+                    var rest = buffer.AsSpan(consumed, filled - consumed);
+                    int cut = FastCdc.NextCut(rest, chunking, final);
+                    if (cut == 0)
+                        break;
+                    if (index >= entry.Chunks.Length || entry.Chunks[index].Length != cut || Hash256.Compute(rest[..cut]) != entry.Chunks[index].Hash)
+                        return false;
+                    index++;
+                    consumed += cut;
+                }
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+                if (final)
+                    return filled == 0 && index == entry.Chunks.Length;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void MissingSubtree(LivePlan plan, ManifestEntry entry, Dictionary<string, List<ManifestEntry>> children, bool report = true)
+    {
+        if (report)
+            plan.Changes.Add(new LiveChange(entry.Path, LiveChangeKind.Removed, "missing from the live tree"));
+        plan.Create.Add(entry);
+        if (entry.Kind != EntryKind.Directory)
+            return;
+        foreach (var child in children.GetValueOrDefault(entry.Path) ?? [])
+            MissingSubtree(plan, child, children, report: false);
+    }
+
+    private static void Missing(LivePlan plan, ManifestEntry entry)
+    {
+        plan.Create.Add(entry);
+        if (entry.Path.Length == 0)
+            plan.Changes.Add(new LiveChange(".", LiveChangeKind.Removed, "the component's directory is missing"));
+    }
+
+    private static FileKind ExpectedKind(ManifestEntry entry) => entry.Kind switch
+    {
+        EntryKind.Directory => FileKind.Directory,
+        EntryKind.Regular or EntryKind.HardLink => FileKind.Regular,
+        EntryKind.Symlink => FileKind.Symlink,
+        EntryKind.CharDevice => FileKind.CharDevice,
+        EntryKind.BlockDevice => FileKind.BlockDevice,
+        EntryKind.Fifo => FileKind.Fifo,
+        _ => throw new RollbackException(RollbackErrorKind.CorruptedData, $"manifest entry {entry.Path} has unknown kind {entry.Kind}"),
+    };
+
+    private static string Name(string path) => path[(path.LastIndexOf('/') + 1)..];
+
+    private static string Join(string parent, string name) => parent.Length == 0 ? name : parent + "/" + name;
+}
