@@ -22,6 +22,9 @@ internal static class CommandTable
             "Apply retention (per category and in all; never the last-known-good, protected or pending points) and reclaim space.", [], [], 0, 0),
         new("demo", "rollbackctl demo [--dir DIR] [--keep]",
             "Create a sandbox device, snapshot it, break it, and show the recovery points verified and restored.", ["--dir"], ["--keep"], 0, 0),
+        new("graph", "rollbackctl graph [--format dot|mermaid] [--json]",
+            "Print the rollback phase machine as a Mermaid (default) or Graphviz DOT diagram, generated from its definition.",
+            ["--format"], [], 0, 0),
         new("help", "rollbackctl help [COMMAND]", "Show this help, or one command's.", [], [], 0, 1),
     ];
 
@@ -37,6 +40,7 @@ internal static class CommandTable
         "verify" => VerifyCommand.Run(context),
         "prune" => PruneCommand.Run(context),
         "demo" => DemoCommand.Run(context),
+        "graph" => GraphCommand.Run(context),
         _ => HelpCommand.Run(context),
     };
 }
