@@ -17,6 +17,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(PruneOutput))]
 [JsonSerializable(typeof(ErrorOutput))]
 [JsonSerializable(typeof(DiffOutput))]
+[JsonSerializable(typeof(RollbackOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -44,3 +45,5 @@ internal sealed record DiffOutput(string Id, List<DiffComponent> Components);
 internal sealed record DiffComponent(string Name, string Path, List<DiffChange> Changes);
 
 internal sealed record DiffChange(string Path, string Kind, string Detail);
+
+internal sealed record RollbackOutput(string OperationId, string PointId, string Phase, List<string> Components, string? SafetyPointId);

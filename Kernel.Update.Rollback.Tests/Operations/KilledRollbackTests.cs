@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Restore.Live;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Tests.Infrastructure;
+using Kernel.Update.Rollback.Tests.Store;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Kernel.Update.Rollback.Tests.Operations;
+
+/// <summary>
+/// The real CLI's rollback killed with SIGKILL at 50 moments spread over its run, each followed by
+/// <c>rollbackctl recover</c>: every time, either nothing changed or every component in scope equals the
+/// target, and the component outside the scope is untouched. Never a mix.
+/// </summary>
+public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper output)
+{
+    private const int Moments = 50;
+
+    [Fact]
+    public void ARollbackKilledAtAnyOfFiftyMomentsIsFinishedByRecoverAndNeverLeftMixed()
+    {
+        using var bed = new StoreTestBed("""
+            [
+              { "name": "config", "category": "Configuration", "path": "etc" },
+              { "name": "app", "category": "SystemServices", "path": "opt/app", "dependsOn": ["config"] },
+              { "name": "data", "category": "UserData", "path": "var/data" }
+            ]
+            """);
+        var random = new Random(11);
+        for (int i = 0; i < 30; i++)
+            Write(bed.Live($"etc/conf.d/{i:D2}.conf"), Text(random, 2000));
+        Write(bed.Live("opt/app/bin"), Bytes(random, 3 << 20));
+        Write(bed.Live("opt/app/lib.so"), Bytes(random, 2 << 20));
+        Write(bed.Live("var/data/db"), Text(random, 100_000));
+        var target = bed.Snapshot("target");
+
+        // The update the rollback undoes; data changes too but is outside the scope.
+        for (int i = 0; i < 30; i += 3)
+            Write(bed.Live($"etc/conf.d/{i:D2}.conf"), Text(random, 2500));
+        File.Delete(bed.Live("etc/conf.d/29.conf"));
+        Write(bed.Live("etc/new.conf"), "new\n");
+        Write(bed.Live("opt/app/bin"), Bytes(random, 3 << 20));
+        Write(bed.Live("var/data/db"), Text(random, 120_000));
+        var updated = bed.Snapshot("updated");
+
+        long fullRun = TimedRollback(bed, target.Id);
+        Reset(bed, updated);
+
+        int interrupted = 0, notBegun = 0;
+        for (int moment = 0; moment < Moments; moment++)
+        {
+            int delay = (int)(fullRun * (moment + 0.5) / Moments);
+            bool killed = KillRollbackAfter(bed, target.Id, delay);
+            bool journaled = OperationJournal.Inspect(bed.Store) is not null;
+            interrupted += journaled ? 1 : 0;
+            CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
+            Assert.Null(OperationJournal.Inspect(bed.Store));
+
+            bool atTarget = Equal(bed, target, "config") && Equal(bed, target, "app");
+            bool untouched = Equal(bed, updated, "config") && Equal(bed, updated, "app");
+            Assert.True(atTarget || untouched,
+                $"moment {moment} ({delay} ms, killed {killed}, journaled {journaled}): config and app are neither the target nor untouched");
+            Assert.True(Equal(bed, updated, "data"), $"moment {moment}: data is outside the scope but changed");
+            notBegun += untouched && !atTarget ? 1 : 0;
+            Reset(bed, updated);
+        }
+        output.WriteLine($"full run {fullRun} ms; {interrupted} kills inside a journaled operation, {notBegun} before it began, the rest after it completed");
+        Assert.True(interrupted >= 5, $"only {interrupted} of {Moments} kills landed inside an operation");
+        Assert.True(notBegun < Moments, "no kill came late enough for the rollback to begin");
+    }
+
+    private static bool Equal(StoreTestBed bed, RecoveryPointRecord point, string component)
+    {
+        var store = RecoveryStore.Open(bed.Store);
+        var record = store.GetPoint(point.Id).Components.Single(c => c.Name == component);
+        return new LiveComponents(bed.Config, store, NullLogger.Instance).Diff(point, record).IsEmpty;
+    }
+
+    private static void Reset(StoreTestBed bed, RecoveryPointRecord updated)
+    {
+        var store = RecoveryStore.Open(bed.Store);
+        var live = new LiveComponents(bed.Config, store, NullLogger.Instance);
+        foreach (var component in updated.Components)
+            live.Restore(updated, component);
+    }
+
+    private static long TimedRollback(StoreTestBed bed, string target)
+    {
+        var watch = Stopwatch.StartNew();
+        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target, "--components", "config", "--yes").EnsureSuccess();
+        return Math.Max(watch.ElapsedMilliseconds, 100);
+    }
+
+    /// <summary>Starts the rollback and SIGKILLs it after <paramref name="delayMs"/>; true if it was still running.</summary>
+    private static bool KillRollbackAfter(StoreTestBed bed, string target, int delayMs)
+    {
+        var (file, prefix) = CliRunner.Command;
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in prefix)
+            start.ArgumentList.Add(arg);
+        foreach (string arg in new[] { "--config", bed.ConfigPath, "rollback", target, "--components", "config", "--yes" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        bool exited = process.WaitForExit(delayMs);
+        if (!exited)
+            process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return !exited;
+    }
+
+    private static void Write(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static void Write(string path, byte[] data)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, data);
+    }
+
+    private static byte[] Bytes(Random random, int length)
+    {
+        var bytes = new byte[length];
+        random.NextBytes(bytes);
+        return bytes;
+    }
+
+    private static string Text(Random random, int length)
+    {
+        var builder = new System.Text.StringBuilder(length);
+        while (builder.Length < length)
+            builder.Append("key").Append(random.Next(1000)).Append(" = ").Append(random.Next()).Append('\n');
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,69 @@
+using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Kernel.Update.Rollback.Operations;
+
+/// <summary>What to roll back: a recovery point, components named (null: all the point holds), and whether
+/// to add every component that depends on them (<see cref="RollbackScope.Partial"/>) or take exactly those.</summary>
+public sealed record RollbackRequest(string PointId, IReadOnlyList<string>? Components, bool Exact, bool Confirmed, string Actor);
+
+/// <summary>The outcome of a rollback or a recovery: the end phase, the components in the order they were restored.</summary>
+public sealed record RollbackOutcome(string OperationId, string PointId, RollbackPhase Phase, IReadOnlyList<string> Components, string? SafetyPointId);
+
+/// <summary>
+/// The engine's front door for changing the live system. A rollback is journaled before anything happens and
+/// driven by <see cref="RollbackStateMachine"/>; an operation interrupted by a crash is finished first, by
+/// <see cref="RecoverAsync"/> or by the start of the next rollback.
+/// </summary>
+public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
+{
+    public async Task<RollbackOutcome> RollBackAsync(RollbackRequest request, CancellationToken cancellation = default)
+    {
+        if (!request.Confirmed)
+            throw new RollbackException(RollbackErrorKind.InvalidInput, "a rollback changes the live system: confirm it (rollbackctl rollback ... --yes)");
+        await RecoverAsync(cancellation);
+
+        var point = RecoveryStore.Open(config.Store).GetPoint(request.PointId);
+        var (scope, components) = Scope(request, point.Components.Select(c => c.Name).ToList());
+        using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger);
+        return await Drive(journal, cancellation);
+    }
+
+    /// <summary>Finishes (or reverts) an operation a crash interrupted; null when there was none.</summary>
+    public async Task<RollbackOutcome?> RecoverAsync(CancellationToken cancellation = default)
+    {
+        using var journal = OperationJournal.TryLoadInterrupted(config.Store, logger);
+        return journal is null ? null : await Drive(journal, cancellation);
+    }
+
+    private async Task<RollbackOutcome> Drive(OperationJournal journal, CancellationToken cancellation)
+    {
+        var actions = new LiveRollbackActions(config, logger);
+        var phase = await new RollbackStateMachine(journal, actions, logger).RunAsync(cancellation);
+        if (phase == RollbackPhase.Failed && actions.LastError is { } error)
+            throw error;
+        if (phase == RollbackPhase.Failed)
+            throw new RollbackException(RollbackErrorKind.Failed,
+                $"rollback {journal.State.OperationId} to {journal.State.TargetPointId} failed and was reverted: {string.Join("; ", journal.State.Errors)}");
+        return new RollbackOutcome(journal.State.OperationId, journal.State.TargetPointId, phase, journal.State.Components, journal.State.SafetyPointId);
+    }
+
+    /// <summary>The components in scope, dependencies first: the named ones plus their dependents, or exactly them.</summary>
+    private (RollbackScope Scope, List<string> Components) Scope(RollbackRequest request, List<string> inPoint)
+    {
+        if (request.Components is not { Count: > 0 } names)
+            return (RollbackScope.FullSystem, config.Graph.RestoreOrder(inPoint).Select(c => c.Name).ToList());
+        foreach (string name in names)
+            if (!inPoint.Contains(name))
+                throw new RollbackException(RollbackErrorKind.NotFound,
+                    $"recovery point {request.PointId} has no snapshot of component '{name}' (it has: {string.Join(", ", inPoint)})");
+        var scope = request.Exact ? names.ToHashSet() : config.Graph.DependentsClosure(names).ToHashSet();
+        foreach (string name in scope)
+            if (!inPoint.Contains(name))
+                throw new RollbackException(RollbackErrorKind.InvalidInput,
+                    $"component {name} depends on {string.Join(", ", names)} and must go back with it, but recovery point {request.PointId} has no snapshot of it (use --exact to take only the named components)");
+        return (request.Exact ? RollbackScope.Component : RollbackScope.Partial, config.Graph.RestoreOrder(scope).Select(c => c.Name).ToList());
+    }
+}
