@@ -33,9 +33,19 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
             new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components),
             cancellation).Id);
 
+    /// <summary>Proves the manifests of the scope and every chunk of every file the rollback will write, as the live
+    /// tree stands now (what is already equal is not rewritten, so its chunks are not needed).</summary>
     public Task ValidateAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
-        var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation);
+        var store = RecoveryStore.Open(config.Store);
+        var point = store.GetPoint(journal.State.TargetPointId);
+        var live = new LiveComponents(config, store, logger);
+        var needed = new HashSet<Hash256>();
+        foreach (string name in journal.State.Components)
+            foreach (var entry in live.Diff(point, Component(point, name)).Create)
+                foreach (var chunk in entry.Chunks)
+                    needed.Add(chunk.Hash);
+        var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation, needed);
         if (!report.Clean)
             throw new RollbackException(RollbackErrorKind.CorruptedData,
                 $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
@@ -83,36 +82,8 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
         Log.ComponentRestored(logger, componentName, target, manifest.Entries.Count);
     }
 
-    private void WriteFiles(string componentName, List<ManifestEntry> files, Func<string, string> full, CancellationToken cancellation)
-    {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation };
-        var readers = new ConcurrentBag<ChunkReader>();
-        try
-        {
-            Parallel.ForEach(Partitioner.Create(files, loadBalance: true), options,
-                () =>
-                {
-                    var reader = new ChunkReader(store.Layout, store.Index);
-                    readers.Add(reader);
-                    return reader;
-                },
-                (entry, _, reader) =>
-                {
-                    WriteFile(componentName, entry, full(entry.Path), reader);
-                    return reader;
-                },
-                _ => { });
-        }
-        catch (AggregateException e) when (e.InnerExceptions.Count > 0)
-        {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
-        }
-        finally
-        {
-            foreach (var reader in readers)
-                reader.Dispose();
-        }
-    }
+    private void WriteFiles(string componentName, List<ManifestEntry> files, Func<string, string> full, CancellationToken cancellation) =>
+        ContentWorkers.Run(store, files, static e => e, (reader, entry) => WriteFile(componentName, entry, full(entry.Path), reader), cancellation);
 
     private static void WriteFile(string componentName, ManifestEntry entry, string path, ChunkReader reader)
     {

@@ -18,7 +18,9 @@ public sealed class StoreVerifier(string storeRoot)
 {
     private readonly StoreLayout _layout = new(storeRoot);
 
-    public VerifyReport Verify(string? pointId, CancellationToken cancellation = default)
+    /// <summary>Verifies the store, or everything point <paramref name="pointId"/> needs, or (with <paramref name="only"/>)
+    /// the point's manifests and just those chunks: what a rollback will actually write, proven before it writes.</summary>
+    public VerifyReport Verify(string? pointId, CancellationToken cancellation = default, IReadOnlySet<Hash256>? only = null)
     {
         var report = new VerifyReport();
         CatalogDocument catalog;
@@ -38,12 +40,19 @@ public sealed class StoreVerifier(string storeRoot)
         var (index, packIndexes) = LoadIndexes(catalog, report);
         var manifests = LoadManifests(store, points, report);
         var needed = new HashSet<Hash256>();
-        foreach (var (_, _, manifest) in manifests)
-            foreach (var entry in manifest.Entries)
-                foreach (var chunk in entry.Chunks)
-                    needed.Add(chunk.Hash);
+        if (only is not null)
+        {
+            needed.UnionWith(only);
+        }
+        else
+        {
+            foreach (var (_, _, manifest) in manifests)
+                foreach (var entry in manifest.Entries)
+                    foreach (var chunk in entry.Chunks)
+                        needed.Add(chunk.Hash);
+        }
 
-        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null, report, cancellation);
+        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null && only is null, report, cancellation);
         Attribute(bad, manifests, index, report);
         return report;
     }

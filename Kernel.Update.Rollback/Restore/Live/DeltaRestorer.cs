@@ -33,19 +33,23 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             });
         }
 
+        // Directories, symlinks and nodes in manifest order (parents first), then file content on all cores.
+        var files = new List<ManifestEntry>();
         var relinked = new HashSet<string>(StringComparer.Ordinal);
-        using (var reader = new ChunkReader(store.Layout, store.Index))
+        foreach (var entry in manifest.Entries)
         {
-            foreach (var entry in manifest.Entries)
+            cancellation.ThrowIfCancellationRequested();
+            if (entry.Kind == EntryKind.HardLink || !plan.Create.Contains(entry) || entry.Path.Length == 0)
+                continue;
+            if (entry.Kind == EntryKind.Regular)
             {
-                cancellation.ThrowIfCancellationRequested();
-                if (entry.Kind == EntryKind.HardLink || !plan.Create.Contains(entry) || entry.Path.Length == 0)
-                    continue;
-                Guard(tree, entry.Path, "create", () => Create(tree, entry, reader));
-                if (entry.Kind == EntryKind.Regular)
-                    relinked.Add(entry.Path);
+                files.Add(entry);
+                relinked.Add(entry.Path);
+                continue;
             }
+            Guard(tree, entry.Path, "create", () => Create(tree, entry, null));
         }
+        ContentWorkers.Run(store, files, static e => e, (reader, entry) => Guard(tree, entry.Path, "create", () => Create(tree, entry, reader)), cancellation);
         foreach (var entry in manifest.Entries)
         {
             // A hard link is made again when it is wrong, or when the file it shares was just replaced.
@@ -71,7 +75,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
     }
 
-    private void Create(ComponentTree tree, ManifestEntry entry, ChunkReader reader)
+    private void Create(ComponentTree tree, ManifestEntry entry, ChunkReader? reader)
     {
         var (dir, name) = OpenParent(tree, entry.Path);
         using (dir)
@@ -93,7 +97,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 case EntryKind.Regular:
                     using (var file = Posix.OpenAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
                     {
-                        ContentWriter.Write(file, entry, reader);
+                        ContentWriter.Write(file, entry, reader!);
                         if (entry.IsSparse)
                             RandomAccess.SetLength(file, entry.Size);
                     }
