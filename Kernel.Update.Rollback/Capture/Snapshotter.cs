@@ -1,4 +1,5 @@
 using Kernel.Update.Rollback.Components;
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
@@ -162,40 +163,8 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         if (work.Count == 0)
             return;
         ScheduleLargestFirst(work);
-        int next = -1;
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var workers = new Task[Math.Min(Environment.ProcessorCount, work.Count)];
-        for (int w = 0; w < workers.Length; w++)
-        {
-            workers[w] = Task.Factory.StartNew(() =>
-            {
-                using var reader = new ContentReader(sink, chunking, config.Compression.Level, counters);
-                try
-                {
-                    for (int i = Interlocked.Increment(ref next); i < work.Count; i = Interlocked.Increment(ref next))
-                    {
-                        failed.Token.ThrowIfCancellationRequested();
-                        reader.Read(work[i]);
-                    }
-                    reader.Finish();
-                }
-                catch
-                {
-                    failed.Cancel(); // the others stop at their next file
-                    throw;
-                }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-        try
-        {
-            Task.WaitAll(workers);
-        }
-        catch (AggregateException e)
-        {
-            // The first real failure says what and where; cancellations of the other workers follow from it.
-            var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-        }
+        Workers.ForEach(work, () => new ContentReader(sink, chunking, config.Compression.Level, counters),
+            static (reader, item) => reader.Read(item), cancellation, static reader => reader.Finish());
     }
 
     /// <summary>Files of <see cref="LargeFile"/> or more go first, largest first, so no worker is left alone with

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Manifests;
 
@@ -14,42 +15,14 @@ internal static class ContentWorkers
     {
         if (items.Count == 0)
             return;
-        var batches = ByFrame(store.Index, items, entryOf);
-        int next = -1;
-        using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var workers = new Task[Math.Min(Environment.ProcessorCount, batches.Count)];
-        for (int w = 0; w < workers.Length; w++)
+        Workers.ForEach(ByFrame(store.Index, items, entryOf), () => new ChunkReader(store.Layout, store.Index), (reader, batch) =>
         {
-            workers[w] = Task.Factory.StartNew(() =>
+            foreach (var item in batch)
             {
-                using var reader = new ChunkReader(store.Layout, store.Index);
-                try
-                {
-                    for (int b = Interlocked.Increment(ref next); b < batches.Count; b = Interlocked.Increment(ref next))
-                    {
-                        foreach (var item in batches[b])
-                        {
-                            failed.Token.ThrowIfCancellationRequested();
-                            write(reader, item);
-                        }
-                    }
-                }
-                catch
-                {
-                    failed.Cancel();
-                    throw;
-                }
-            }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        }
-        try
-        {
-            Task.WaitAll(workers);
-        }
-        catch (AggregateException e)
-        {
-            var first = e.InnerExceptions.FirstOrDefault(x => x is not OperationCanceledException) ?? e.InnerExceptions[0];
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
-        }
+                cancellation.ThrowIfCancellationRequested();
+                write(reader, item);
+            }
+        }, cancellation);
     }
 
     private static List<List<T>> ByFrame<T>(ChunkIndex index, List<T> items, Func<T, ManifestEntry> entryOf)

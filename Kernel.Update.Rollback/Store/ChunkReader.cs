@@ -1,4 +1,4 @@
-using System.Buffers;
+using Kernel.Update.Rollback.Native;
 using System.Security.Cryptography;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Store.Packs;
@@ -18,8 +18,9 @@ public sealed class ChunkReader : IDisposable
     private readonly ChunkIndex _index;
     private readonly FrameDecompressor _decompressor = new();
     private readonly SafeFileHandle?[] _handles;
-    private byte[] _stored = [];
-    private byte[] _plain = [];
+    // Native memory, freed on Dispose (see FrameBuilder): frames are up to 4 MiB plain.
+    private AlignedBuffer? _stored;
+    private AlignedBuffer? _plain;
     private (int Pack, int Frame) _cached = (-1, -1);
     private string? _cachedProblem;
 
@@ -56,7 +57,7 @@ public sealed class ChunkReader : IDisposable
             problem = $"chunk {hash.ToShortString()}: {problem}";
             return false;
         }
-        var chunk = _plain.AsSpan(location.OffsetInFrame, location.PlainLength);
+        var chunk = _plain!.GetSpan().Slice(location.OffsetInFrame, location.PlainLength);
         Span<byte> digest = stackalloc byte[Hash256.Size];
         SHA256.HashData(chunk, digest);
         if (Hash256.Read(digest) != hash)
@@ -84,10 +85,10 @@ public sealed class ChunkReader : IDisposable
     }
 
     /// <summary>The plain bytes of the frame last loaded by <see cref="TryLoadFrame"/>.</summary>
-    public ReadOnlySpan<byte> LoadedFrame => _plain.AsSpan(0, _cached.Pack < 0 ? 0 : _index.FramesOf(_cached.Pack)[_cached.Frame].PlainLength);
+    public ReadOnlySpan<byte> LoadedFrame => _cached.Pack < 0 ? [] : _plain!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].PlainLength];
 
     /// <summary>The header and chunk table of the frame last loaded (as read from the pack).</summary>
-    public ReadOnlySpan<byte> LoadedHead => _stored.AsSpan(0, _cached.Pack < 0 ? 0 : _index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength);
+    public ReadOnlySpan<byte> LoadedHead => _cached.Pack < 0 ? [] : _stored!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength];
 
     private string? Decode(int packOrdinal, in FrameInfo frame)
     {
@@ -95,7 +96,7 @@ public sealed class ChunkReader : IDisposable
         int length = frame.HeadLength + frame.StoredLength;
         Grow(ref _stored, length);
         Grow(ref _plain, frame.PlainLength);
-        var bytes = _stored.AsSpan(0, length);
+        var bytes = _stored!.GetSpan()[..length];
         try
         {
             var handle = _handles[packOrdinal] ??= File.OpenHandle(pack, FileMode.Open, FileAccess.Read, FileShare.Read);
@@ -109,31 +110,29 @@ public sealed class ChunkReader : IDisposable
         if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plain, out int stored)
             || codec != frame.Codec || count != frame.ChunkCount || plain != frame.PlainLength || stored != frame.StoredLength)
             return $"the frame at offset {frame.Offset} of {pack} has a damaged header";
-        if (!_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain.AsSpan(0, frame.PlainLength)))
+        if (!_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength]))
             return $"the frame at offset {frame.Offset} of {pack} does not decode";
         return null;
     }
 
     private string PackPath(int ordinal) => _layout.PackPath(_index.Packs[ordinal].Id);
 
-    private static void Grow(ref byte[] buffer, int length)
+    private static void Grow(ref AlignedBuffer? buffer, int length)
     {
-        if (buffer.Length >= length)
+        if (buffer is not null && buffer.Length >= length)
             return;
-        if (buffer.Length > 0)
-            ArrayPool<byte>.Shared.Return(buffer);
-        buffer = ArrayPool<byte>.Shared.Rent(Math.Max(length, 256 * 1024));
+        ((IDisposable?)buffer)?.Dispose();
+        // Room for a default 4 MiB frame and its widest chunk, so one buffer serves a whole restore.
+        buffer = new AlignedBuffer(Math.Max(length, (4 << 20) + (256 << 10)), 64);
     }
 
     public void Dispose()
     {
         foreach (var handle in _handles)
             handle?.Dispose();
-        if (_stored.Length > 0)
-            ArrayPool<byte>.Shared.Return(_stored);
-        if (_plain.Length > 0)
-            ArrayPool<byte>.Shared.Return(_plain);
-        _stored = _plain = [];
+        ((IDisposable?)_stored)?.Dispose();
+        ((IDisposable?)_plain)?.Dispose();
+        _stored = _plain = null;
         _decompressor.Dispose();
     }
 }

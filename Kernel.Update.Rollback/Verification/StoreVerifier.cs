@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
@@ -173,43 +174,25 @@ public sealed class StoreVerifier(string storeRoot)
         }
 
         long chunks = 0, bytes = 0;
-        var readers = new ConcurrentBag<ChunkReader>();
-        try
+        Workers.ForEach(work, () => new ChunkReader(_layout, index), (reader, item) =>
         {
-            Parallel.ForEach(work, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellation },
-                () =>
+            string? frameProblem = CheckFrame(reader, index, item.Pack, item.Frame, item.Chunks);
+            var plain = reader.LoadedFrame;
+            Span<byte> digest = stackalloc byte[Hash256.Size];
+            foreach (var chunk in item.Chunks)
+            {
+                if (frameProblem is not null)
                 {
-                    var reader = new ChunkReader(_layout, index);
-                    readers.Add(reader);
-                    return reader;
-                },
-                (item, _, reader) =>
-                {
-                    string? frameProblem = CheckFrame(reader, index, item.Pack, item.Frame, item.Chunks);
-                    var plain = reader.LoadedFrame;
-                    Span<byte> digest = stackalloc byte[Hash256.Size];
-                    foreach (var chunk in item.Chunks)
-                    {
-                        if (frameProblem is not null)
-                        {
-                            bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()}: {frameProblem}";
-                            continue;
-                        }
-                        SHA256.HashData(plain.Slice(chunk.OffsetInFrame, chunk.PlainLength), digest);
-                        if (Hash256.Read(digest) != chunk.Hash)
-                            bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()} in {_layout.PackPath(index.Packs[item.Pack].Id)} (frame at offset {index.FramesOf(item.Pack)[item.Frame].Offset}) does not match its hash";
-                        Interlocked.Increment(ref chunks);
-                        Interlocked.Add(ref bytes, chunk.PlainLength);
-                    }
-                    return reader;
-                },
-                _ => { });
-        }
-        finally
-        {
-            foreach (var reader in readers)
-                reader.Dispose();
-        }
+                    bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()}: {frameProblem}";
+                    continue;
+                }
+                SHA256.HashData(plain.Slice(chunk.OffsetInFrame, chunk.PlainLength), digest);
+                if (Hash256.Read(digest) != chunk.Hash)
+                    bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()} in {_layout.PackPath(index.Packs[item.Pack].Id)} (frame at offset {index.FramesOf(item.Pack)[item.Frame].Offset}) does not match its hash";
+                Interlocked.Increment(ref chunks);
+                Interlocked.Add(ref bytes, chunk.PlainLength);
+            }
+        }, cancellation);
         report.ChunksChecked = chunks;
         report.BytesChecked = bytes;
         return new Dictionary<Hash256, string>(bad);

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Kernel.Update.Rollback.Native;
 
 namespace Kernel.Update.Rollback.Store.Packs;
 
@@ -16,8 +16,10 @@ public sealed class FrameBuilder : IDisposable
     private readonly PackWriter _writer;
     private readonly FrameCompressor _compressor;
     private readonly int _target;
-    private readonly byte[] _plain;
-    private readonly byte[] _stored;
+    // Native memory, freed on Dispose: a frame's buffers are the largest a worker holds, and on a small device
+    // they must go back to the system when the worker ends, not wait in a pool or for a full GC.
+    private readonly AlignedBuffer _plainBuffer;
+    private readonly AlignedBuffer _storedBuffer;
     private readonly List<PendingChunk> _chunks = [];
     private int _length;
 
@@ -27,8 +29,8 @@ public sealed class FrameBuilder : IDisposable
         _compressor = new FrameCompressor(compressionLevel, targetLength);
         _target = targetLength;
         int capacity = targetLength + maxChunkLength;
-        _plain = ArrayPool<byte>.Shared.Rent(capacity);
-        _stored = ArrayPool<byte>.Shared.Rent(FrameCompressor.MaxCompressedLength(capacity));
+        _plainBuffer = new AlignedBuffer(capacity, 64);
+        _storedBuffer = new AlignedBuffer(FrameCompressor.MaxCompressedLength(capacity), 64);
     }
 
     /// <summary>Plain bytes in the frame not yet written.</summary>
@@ -37,7 +39,7 @@ public sealed class FrameBuilder : IDisposable
     /// <summary>Adds a chunk. When that fills the frame it is written and the result says how much it took.</summary>
     public FrameWritten? Add(in Hash256 hash, ReadOnlySpan<byte> chunk)
     {
-        chunk.CopyTo(_plain.AsSpan(_length));
+        chunk.CopyTo(_plainBuffer.GetSpan()[_length..]);
         _length += chunk.Length;
         _chunks.Add(new PendingChunk(hash, chunk.Length));
         return _length >= _target ? Flush() : null;
@@ -48,9 +50,9 @@ public sealed class FrameBuilder : IDisposable
     {
         if (_chunks.Count == 0)
             return null;
-        var plain = _plain.AsSpan(0, _length);
-        var (codec, length) = _compressor.Compress(plain, _stored);
-        var stored = codec == ChunkCodec.Raw ? plain : _stored.AsSpan(0, length);
+        var plain = _plainBuffer.GetSpan()[.._length];
+        var (codec, length) = _compressor.Compress(plain, _storedBuffer.GetSpan());
+        var stored = codec == ChunkCodec.Raw ? plain : _storedBuffer.GetSpan()[..length];
         int taken = _writer.AppendFrame(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_chunks), codec, _length, stored);
         var written = new FrameWritten(_length, taken);
         _chunks.Clear();
@@ -60,8 +62,8 @@ public sealed class FrameBuilder : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_plain);
-        ArrayPool<byte>.Shared.Return(_stored);
+        ((IDisposable)_plainBuffer).Dispose();
+        ((IDisposable)_storedBuffer).Dispose();
         _compressor.Dispose();
     }
 }
