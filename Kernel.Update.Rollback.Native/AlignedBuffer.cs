@@ -12,7 +12,9 @@ public sealed unsafe class AlignedBuffer : MemoryManager<byte>
     private byte* _pointer;
     private readonly int _length;
 
-    public AlignedBuffer(int length, int alignment = 4096)
+    /// <param name="zero">Clear the memory first. Only a caller that never reads or writes out a byte it did not
+    /// write itself may pass false; untouched pages then cost no memory until used.</param>
+    public AlignedBuffer(int length, int alignment = 4096, bool zero = true)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(length);
         if (alignment <= 0 || !int.IsPow2(alignment))
@@ -21,7 +23,8 @@ public sealed unsafe class AlignedBuffer : MemoryManager<byte>
         _length = length;
         Alignment = alignment;
         // Fresh pages may hold anything; I/O of uninitialized memory would leak it to disk.
-        NativeMemory.Clear(_pointer, (nuint)length);
+        if (zero)
+            NativeMemory.Clear(_pointer, (nuint)length);
     }
 
     public int Length => _length;

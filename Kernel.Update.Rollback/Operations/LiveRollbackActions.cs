@@ -29,9 +29,18 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
     });
 
     public Task<string> CreateSafetyPointAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
-        new Snapshotter(config, logger).Create(
+    {
+        string id = new Snapshotter(config, logger).Create(
             new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components),
-            cancellation).Id);
+            cancellation).Id;
+        ReleaseMemory();
+        return id;
+    });
+
+    /// <summary>Phases run back to back in one process; what one phase built (walk results, manifests, indexes) is
+    /// garbage by the next. Collecting it here, in the control plane, keeps the peak of a rollback near the peak of
+    /// its largest phase on a device with little memory.</summary>
+    private static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
     /// <summary>Proves the manifests of the scope and every chunk of every file the rollback will write, as the live
     /// tree stands now (what is already equal is not rewritten, so its chunks are not needed).</summary>
@@ -46,6 +55,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
                 foreach (var chunk in entry.Chunks)
                     needed.Add(chunk.Hash);
         var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation, needed);
+        ReleaseMemory();
         if (!report.Clean)
             throw new RollbackException(RollbackErrorKind.CorruptedData,
                 $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");

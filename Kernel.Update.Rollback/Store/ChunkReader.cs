@@ -123,7 +123,8 @@ public sealed class ChunkReader : IDisposable
             return;
         ((IDisposable?)buffer)?.Dispose();
         // Room for a default 4 MiB frame and its widest chunk, so one buffer serves a whole restore.
-        buffer = new AlignedBuffer(Math.Max(length, (4 << 20) + (256 << 10)), 64);
+        // Only bytes just read or decoded are ever looked at, so the memory need not be cleared.
+        buffer = new AlignedBuffer(Math.Max(length, (4 << 20) + (256 << 10)), 64, zero: false);
     }
 
     public void Dispose()

@@ -29,8 +29,8 @@ public sealed class FrameBuilder : IDisposable
         _compressor = new FrameCompressor(compressionLevel, targetLength);
         _target = targetLength;
         int capacity = targetLength + maxChunkLength;
-        _plainBuffer = new AlignedBuffer(capacity, 64);
-        _storedBuffer = new AlignedBuffer(FrameCompressor.MaxCompressedLength(capacity), 64);
+        _plainBuffer = new AlignedBuffer(capacity, 64, zero: false);
+        _storedBuffer = new AlignedBuffer(FrameCompressor.MaxCompressedLength(capacity), 64, zero: false);
     }
 
     /// <summary>Plain bytes in the frame not yet written.</summary>
