@@ -5,6 +5,9 @@ namespace Kernel.Update.Rollback.Native;
 // <unistd.h> and <sys/syscall.h>
 internal static unsafe partial class Libc
 {
+    [LibraryImport(libc)]
+    internal static partial uint geteuid();
+
     internal const int SEEK_SET = 0;
     internal const int SEEK_CUR = 1;
     internal const int SEEK_END = 2;

@@ -79,6 +79,28 @@ public sealed class RollbackCliTests
     }
 
     [Fact]
+    public void SnapshotsRollbacksAndPrunesAreInTheAuditLogWithActorTimesAndResult()
+    {
+        using var bed = Bed(out string id);
+        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", id, "--components", "config", "--yes").EnsureSuccess();
+        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", "ffffffffffff", "--yes").Expect(1);
+        CliRunner.RunWithConfig(bed.ConfigPath, "prune").EnsureSuccess();
+
+        var lines = File.ReadAllLines(Path.Combine(bed.Store, "audit.jsonl"))
+            .Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+        var operations = lines.Select(l => l.GetProperty("operation").GetString() + ":" + l.GetProperty("result").GetString()).ToList();
+        // v1 (the test bed's snapshot), the safety point, the rollback, the prune. An unknown point is refused before it starts.
+        Assert.Equal(["snapshot:ok", "snapshot:ok", "rollback:Completed", "prune:ok"], operations);
+        var rollback = lines[2];
+        Assert.Equal(id, rollback.GetProperty("id").GetString());
+        Assert.Equal("Partial", rollback.GetProperty("scope").GetString());
+        Assert.Equal(["config", "app"], rollback.GetProperty("components").EnumerateArray().Select(e => e.GetString()));
+        Assert.Contains("uid", rollback.GetProperty("actor").GetString());
+        Assert.True(rollback.GetProperty("end").GetDateTimeOffset() >= rollback.GetProperty("start").GetDateTimeOffset());
+        Assert.Equal("PreRollback", lines[1].GetProperty("scope").GetString());
+    }
+
+    [Fact]
     public void RecoverWithNothingInterruptedExitsZero()
     {
         using var bed = Bed(out _);

@@ -19,7 +19,13 @@ namespace Kernel.Update.Rollback.Capture;
 /// </summary>
 public sealed class Snapshotter(RollbackConfig config, ILogger logger)
 {
-    public RecoveryPointRecord Create(SnapshotRequest request, CancellationToken cancellation = default)
+    /// <summary>Takes the recovery point and records it, or its failure, in the store's audit log.</summary>
+    public RecoveryPointRecord Create(SnapshotRequest request, CancellationToken cancellation = default) =>
+        Audit.AuditLog.Record(config.Store, "snapshot", request.Reason.ToString(),
+            request.Components ?? [.. config.Components.Where(c => c.IsTree).Select(c => c.Name)], null, logger,
+            () => CreateCore(request, cancellation), point => point.Id);
+
+    private RecoveryPointRecord CreateCore(SnapshotRequest request, CancellationToken cancellation)
     {
         var components = Select(request.Components);
         var layout = new StoreLayout(config.Store);

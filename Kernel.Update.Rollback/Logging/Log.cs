@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(302, LogLevel.Information, "Component {Component} restored in place: {Removed} removed, {Created} written, {Fixed} metadata fixed")]
     public static partial void LiveComponentRestored(ILogger logger, string component, int removed, int created, int @fixed);
 
+    [LoggerMessage(401, LogLevel.Warning, "Audit log {Path} could not be written: {Reason}")]
+    public static partial void AuditNotWritten(ILogger logger, string path, string reason);
+
     [LoggerMessage(501, LogLevel.Information, "Pruned recovery point {Id} (sequence {Sequence})")]
     public static partial void PointPruned(ILogger logger, string id, long sequence);
 

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Audit;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Store;
@@ -27,8 +28,21 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
 
         var point = RecoveryStore.Open(config.Store).GetPoint(request.PointId);
         var (scope, components) = Scope(request, point.Components.Select(c => c.Name).ToList());
-        using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger);
-        return await Drive(journal, cancellation);
+        var start = DateTimeOffset.UtcNow;
+        try
+        {
+            using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger);
+            var outcome = await Drive(journal, cancellation);
+            AuditLog.Append(config.Store, new AuditRecord("rollback", point.Id, scope.ToString(), components, request.Actor, start,
+                DateTimeOffset.UtcNow, outcome.Phase.ToString(), null), logger);
+            return outcome;
+        }
+        catch (Exception e)
+        {
+            AuditLog.Append(config.Store, new AuditRecord("rollback", point.Id, scope.ToString(), components, request.Actor, start,
+                DateTimeOffset.UtcNow, "failed", e.Message), logger);
+            throw;
+        }
     }
 
     /// <summary>Finishes (or reverts) an operation a crash interrupted; null when there was none.</summary>

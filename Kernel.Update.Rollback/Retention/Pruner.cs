@@ -18,7 +18,12 @@ public sealed class Pruner(string storeRoot, RetentionPolicy policy, int compres
     /// <summary>A pack whose live bytes are below this share of its length is rewritten.</summary>
     private const double RepackBelowLiveShare = 0.5;
 
-    public PruneResult Prune(CancellationToken cancellation = default)
+    /// <summary>Applies retention and reclaims space; recorded, with the points removed, in the store's audit log.</summary>
+    public PruneResult Prune(CancellationToken cancellation = default) =>
+        Audit.AuditLog.Record(storeRoot, "prune", null, [], null, logger, () => PruneCore(cancellation),
+            result => result.Removed.Count == 0 ? null : string.Join(",", result.Removed.Select(p => p.Id)));
+
+    private PruneResult PruneCore(CancellationToken cancellation)
     {
         var layout = new StoreLayout(storeRoot);
         RecoveryStore.Initialize(layout);

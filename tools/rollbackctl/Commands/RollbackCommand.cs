@@ -47,5 +47,5 @@ internal static class RollbackCommand
         return outcome.Phase == RollbackPhase.Completed ? 0 : 1;
     }
 
-    private static string Actor() => $"{Environment.UserName} (pid {Environment.ProcessId})";
+    private static string Actor() => Audit.AuditLog.CurrentActor;
 }
