@@ -81,6 +81,22 @@ public static class CliRunner
 
     public static CliResult Run(params string[] args) => Run(args, workingDirectory: null);
 
+    /// <summary>Starts <c>rollbackctl args…</c> and SIGKILLs it after <paramref name="delayMs"/>, as a power cut would;
+    /// true if it was still running then (false: it had finished on its own).</summary>
+    public static bool RunAndKillAfter(int delayMs, params string[] args)
+    {
+        var (file, prefix) = Command;
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string arg in prefix.Concat(args))
+            start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        bool exited = process.WaitForExit(delayMs);
+        if (!exited)
+            process.Kill(entireProcessTree: true);
+        process.WaitForExit();
+        return !exited;
+    }
+
     /// <summary>Runs <c>rollbackctl --config CONFIG args…</c>.</summary>
     public static CliResult RunWithConfig(string configPath, params string[] args) =>
         Run(new[] { "--config", configPath }.Concat(args));

@@ -2,29 +2,19 @@ using Xunit;
 
 namespace Kernel.Update.Rollback.Tests.Infrastructure;
 
-/// <summary>A fact that runs only as root; skipped otherwise, saying so.</summary>
-public sealed class RootFactAttribute : FactAttribute
+/// <summary>A fact that runs only where the facility it needs is present; otherwise it is skipped with
+/// <paramref name="missing"/>, the reason naming what is missing. Never a silent pass.</summary>
+public abstract class FactRequiringAttribute : FactAttribute
 {
-    public RootFactAttribute()
+    protected FactRequiringAttribute(string? missing)
     {
-        if (!Facilities.IsRoot)
-        {
-            Skip = $"needs root (running as uid {Facilities.EffectiveUid()})";
-        }
+        if (missing is not null)
+            Skip = missing;
     }
 }
 
-/// <summary>A theory that runs only as root; skipped otherwise, saying so.</summary>
-public sealed class RootTheoryAttribute : TheoryAttribute
-{
-    public RootTheoryAttribute()
-    {
-        if (!Facilities.IsRoot)
-        {
-            Skip = $"needs root (running as uid {Facilities.EffectiveUid()})";
-        }
-    }
-}
+/// <summary>A fact that runs only as root.</summary>
+public sealed class RootFactAttribute() : FactRequiringAttribute(Facilities.IsRoot ? null : $"needs root (running as uid {Facilities.EffectiveUid()})");
 
 /// <summary>
 /// A fact that needs the enriched Debian minbase tree (<see cref="MinbaseTree"/>): root, the
@@ -32,37 +22,7 @@ public sealed class RootTheoryAttribute : TheoryAttribute
 /// debootstrap with a reachable Debian mirror. Skipped otherwise, with the reason naming the
 /// missing facility. Set <c>KUR_SKIP_MINBASE=1</c> to skip deliberately.
 /// </summary>
-public sealed class MinbaseFactAttribute : FactAttribute
-{
-    public MinbaseFactAttribute()
-    {
-        if (MinbaseTree.SkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
-
-/// <summary>The theory form of <see cref="MinbaseFactAttribute"/>.</summary>
-public sealed class MinbaseTheoryAttribute : TheoryAttribute
-{
-    public MinbaseTheoryAttribute()
-    {
-        if (MinbaseTree.SkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
+public sealed class MinbaseFactAttribute() : FactRequiringAttribute(MinbaseTree.SkipReason);
 
 /// <summary>A fact that needs the tree-comparison tools (bsdtar, getfattr, find); not root.</summary>
-public sealed class TreeCompareFactAttribute : FactAttribute
-{
-    public TreeCompareFactAttribute()
-    {
-        if (TreeComparer.SkipReason is { } reason)
-        {
-            Skip = reason;
-        }
-    }
-}
+public sealed class TreeCompareFactAttribute() : FactRequiringAttribute(TreeComparer.SkipReason);

@@ -1,4 +1,4 @@
-using Xunit;
+using Kernel.Update.Rollback.Tests.Infrastructure;
 
 namespace Kernel.Update.Rollback.Tests.Native;
 
@@ -23,7 +23,6 @@ internal static class NativeFacilities
 
     private static readonly Lazy<string?> s_headers = new(() => s_gcc.Value ?? MissingHeader());
 
-    internal static string? Root => s_root.Value;
     internal static string? LoopDevice => s_loop.Value;
     internal static string? BtrfsLoop => s_btrfs.Value;
     internal static string? Gcc => s_gcc.Value;
@@ -71,52 +70,14 @@ internal static class NativeFacilities
     }
 }
 
-/// <summary>Runs only as root; skipped with the reason otherwise.</summary>
-public sealed class RootFactAttribute : FactAttribute
-{
-    public RootFactAttribute()
-    {
-        if (NativeFacilities.Root is { } reason)
-            Skip = reason;
-    }
-}
-
 /// <summary>Needs root, losetup and the loop driver.</summary>
-public sealed class LoopDeviceFactAttribute : FactAttribute
-{
-    public LoopDeviceFactAttribute()
-    {
-        if (NativeFacilities.LoopDevice is { } reason)
-            Skip = reason;
-    }
-}
+public sealed class LoopDeviceFactAttribute() : FactRequiringAttribute(NativeFacilities.LoopDevice);
 
 /// <summary>Needs a loop device, mkfs.btrfs and btrfs in the kernel.</summary>
-public sealed class BtrfsFactAttribute : FactAttribute
-{
-    public BtrfsFactAttribute()
-    {
-        if (NativeFacilities.BtrfsLoop is { } reason)
-            Skip = reason;
-    }
-}
+public sealed class BtrfsFactAttribute() : FactRequiringAttribute(NativeFacilities.BtrfsLoop);
 
 /// <summary>Needs gcc (the header check compiles C against the system headers).</summary>
-public sealed class GccFactAttribute : FactAttribute
-{
-    public GccFactAttribute()
-    {
-        if (NativeFacilities.Gcc is { } reason)
-            Skip = reason;
-    }
-}
+public sealed class GccFactAttribute() : FactRequiringAttribute(NativeFacilities.Gcc);
 
 /// <summary>Needs gcc and every header the header check includes.</summary>
-public sealed class HeaderCheckFactAttribute : FactAttribute
-{
-    public HeaderCheckFactAttribute()
-    {
-        if (NativeFacilities.Headers is { } reason)
-            Skip = reason;
-    }
-}
+public sealed class HeaderCheckFactAttribute() : FactRequiringAttribute(NativeFacilities.Headers);

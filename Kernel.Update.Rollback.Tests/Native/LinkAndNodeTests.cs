@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Native;
 using Xunit;
 

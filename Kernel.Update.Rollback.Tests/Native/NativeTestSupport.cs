@@ -108,21 +108,21 @@ internal sealed class LoopDevice : IDisposable
     }
 }
 
-/// <summary>A fresh btrfs on a loop device mounted under a temp directory; unmounted and detached on Dispose.</summary>
-internal sealed class BtrfsMount : IDisposable
+/// <summary>A fresh file system made by <c>mkfs</c> on a loop device of <c>size</c> bytes (a sparse image) and mounted
+/// under a temp directory; unmounted and detached on Dispose.</summary>
+internal class LoopMount : IDisposable
 {
     private readonly LoopDevice _loop;
     private readonly TempDir _mountDir = new();
     private bool _mounted;
 
-    public BtrfsMount()
+    public LoopMount(string type, long size, params string[] mkfsOptions)
     {
-        // mkfs.btrfs refuses very small devices; the image is sparse so 256 MiB costs little.
-        _loop = new LoopDevice(256L * 1024 * 1024);
+        _loop = new LoopDevice(size);
         try
         {
-            Sh.Run("mkfs.btrfs", "-q", "-f", _loop.DevicePath);
-            Sh.Run("mount", "-t", "btrfs", _loop.DevicePath, _mountDir.Path);
+            Sh.Run("mkfs." + type, [.. mkfsOptions, _loop.DevicePath]);
+            Sh.Run("mount", "-t", type, _loop.DevicePath, _mountDir.Path);
             _mounted = true;
         }
         catch
@@ -152,43 +152,8 @@ internal sealed class BtrfsMount : IDisposable
     }
 }
 
-/// <summary>A fresh ext4 of <c>size</c> bytes on a loop device mounted under a temp directory; unmounted and detached on Dispose.</summary>
-internal sealed class Ext4Mount : IDisposable
-{
-    private readonly LoopDevice _loop;
-    private readonly TempDir _mountDir = new();
-    private bool _mounted;
+/// <summary>A fresh btrfs; mkfs.btrfs refuses very small devices, and the sparse 256 MiB image costs little.</summary>
+internal sealed class BtrfsMount() : LoopMount("btrfs", 256L * 1024 * 1024, "-q", "-f");
 
-    public Ext4Mount(long size)
-    {
-        _loop = new LoopDevice(size);
-        try
-        {
-            Sh.Run("mkfs.ext4", "-q", "-F", _loop.DevicePath);
-            Sh.Run("mount", "-t", "ext4", _loop.DevicePath, _mountDir.Path);
-            _mounted = true;
-        }
-        catch
-        {
-            Dispose();
-            throw;
-        }
-    }
-
-    public string Root => _mountDir.Path;
-
-    public void Dispose()
-    {
-        try
-        {
-            if (_mounted && Sh.TryRun("umount", _mountDir.Path).ExitCode != 0)
-                Sh.TryRun("umount", "-l", _mountDir.Path);
-            _mounted = false;
-        }
-        finally
-        {
-            _loop.Dispose();
-            _mountDir.Dispose();
-        }
-    }
-}
+/// <summary>A fresh ext4 of <c>size</c> bytes.</summary>
+internal sealed class Ext4Mount(long size) : LoopMount("ext4", size, "-q", "-F");

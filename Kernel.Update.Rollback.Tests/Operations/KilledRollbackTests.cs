@@ -52,7 +52,7 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
         for (int moment = 0; moment < Moments; moment++)
         {
             int delay = (int)(fullRun * (moment + 0.5) / Moments);
-            bool killed = KillRollbackAfter(bed, target.Id, delay);
+            bool killed = CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "rollback", target.Id, "--components", "config", "--yes");
             bool journaled = OperationJournal.Inspect(bed.Store) is not null;
             interrupted += journaled ? 1 : 0;
             CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
@@ -93,22 +93,6 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
         return Math.Max(watch.ElapsedMilliseconds, 100);
     }
 
-    /// <summary>Starts the rollback and SIGKILLs it after <paramref name="delayMs"/>; true if it was still running.</summary>
-    private static bool KillRollbackAfter(StoreTestBed bed, string target, int delayMs)
-    {
-        var (file, prefix) = CliRunner.Command;
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in prefix)
-            start.ArgumentList.Add(arg);
-        foreach (string arg in new[] { "--config", bed.ConfigPath, "rollback", target, "--components", "config", "--yes" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        bool exited = process.WaitForExit(delayMs);
-        if (!exited)
-            process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        return !exited;
-    }
 
     private static void Write(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 
 namespace Kernel.Update.Rollback.Tests.Store;
@@ -29,7 +28,7 @@ public sealed class KilledSnapshotTests
         int interrupted = 0;
         foreach (int delayMs in new[] { 60, 120, 200, 300, 450, 650, 900 })
         {
-            if (KillSnapshotAfter(bed.ConfigPath, delayMs))
+            if (CliRunner.RunAndKillAfter(delayMs, "--config", bed.ConfigPath, "snapshot", "--name", "killed"))
                 interrupted++;
             var report = bed.Verify();
             Assert.True(report.Clean, $"after a kill at {delayMs} ms: " + string.Join("\n", report.Problems));
@@ -51,22 +50,6 @@ public sealed class KilledSnapshotTests
         Assert.Equal(File.ReadAllBytes(bed.Live("tree/new.bin")), File.ReadAllBytes(Path.Combine(restored, "tree/new.bin")));
     }
 
-    /// <summary>Starts a snapshot and SIGKILLs it after <paramref name="delayMs"/>; true if it was still running.</summary>
-    private static bool KillSnapshotAfter(string config, int delayMs)
-    {
-        var (file, prefix) = CliRunner.Command;
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in prefix)
-            start.ArgumentList.Add(arg);
-        foreach (string arg in new[] { "--config", config, "snapshot", "--name", "killed" })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        bool exited = process.WaitForExit(delayMs);
-        if (!exited)
-            process.Kill(entireProcessTree: true);
-        process.WaitForExit();
-        return !exited;
-    }
 
     private static byte[] RandomBytes(int length, int seed)
     {

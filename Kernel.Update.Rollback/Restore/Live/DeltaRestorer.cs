@@ -22,9 +22,12 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
 
     public void Apply(ComponentTree tree, Manifest manifest, LivePlan plan, CancellationToken cancellation = default)
     {
+        // Adding, removing or renaming a name moves its directory's mtime: only those directories need theirs set back.
+        var changedDirectories = new HashSet<string>(StringComparer.Ordinal);
         foreach (string path in plan.Remove)
         {
             cancellation.ThrowIfCancellationRequested();
+            changedDirectories.Add(Parent(path));
             Guard(tree, path, "remove", () =>
             {
                 var (dir, name) = OpenParent(tree, path);
@@ -41,6 +44,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             cancellation.ThrowIfCancellationRequested();
             if (entry.Kind == EntryKind.HardLink || !plan.Create.Contains(entry) || entry.Path.Length == 0)
                 continue;
+            changedDirectories.Add(Parent(entry.Path));
             if (entry.Kind == EntryKind.Regular)
             {
                 files.Add(entry);
@@ -54,7 +58,10 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         {
             // A hard link is made again when it is wrong, or when the file it shares was just replaced.
             if (entry.Kind == EntryKind.HardLink && (plan.Create.Contains(entry) || relinked.Contains(entry.LinkTarget!)))
+            {
+                changedDirectories.Add(Parent(entry.Path));
                 Guard(tree, entry.Path, "link", () => Link(tree, entry));
+            }
         }
 
         for (int pass = 0; pass < 2; pass++)
@@ -66,8 +73,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 if ((entry.Kind == EntryKind.Directory) != (pass == 1) || entry.Kind == EntryKind.HardLink)
                     continue;
                 bool touched = plan.Create.Contains(entry) || plan.FixMetadata.Contains(entry);
-                bool directoryUnderChange = entry.Kind == EntryKind.Directory && (plan.Remove.Count > 0 || plan.Create.Count > 0);
-                if (touched || directoryUnderChange)
+                if (touched || (entry.Kind == EntryKind.Directory && changedDirectories.Contains(entry.Path)))
                     Guard(tree, entry.Path, "set metadata of", () => SetMetadata(tree, entry));
             }
         }
@@ -193,10 +199,13 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         Posix.UnlinkAt(dir, name, removeDir: false);
     }
 
-    private static (SafeFileHandle Directory, string Name) OpenParent(ComponentTree tree, string path)
+    private static (SafeFileHandle Directory, string Name) OpenParent(ComponentTree tree, string path) =>
+        (tree.OpenDirectory(Parent(path)), path[(path.LastIndexOf('/') + 1)..]);
+
+    private static string Parent(string path)
     {
         int slash = path.LastIndexOf('/');
-        return (tree.OpenDirectory(slash < 0 ? "" : path[..slash]), path[(slash + 1)..]);
+        return slash < 0 ? "" : path[..slash];
     }
 
     /// <summary>A fresh temporary name in <paramref name="dir"/>; a leftover of an interrupted run under it is cleared first.</summary>
