@@ -1,5 +1,8 @@
+using Kernel.Update.Rollback.Capture;
 using Kernel.Update.Rollback.Restore.Live;
 using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Store;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,34 +19,8 @@ public sealed class LiveRestoreTests
     public void EveryKindOfChangeIsUndoneAndNothingIsWrittenThroughASymlink()
     {
         using var bed = StoreTestBed.WithOneTree("app", "opt/app");
+        var (point, expected, outside) = ChangeEverything(bed);
         string app = bed.Live("opt/app");
-        Directory.CreateDirectory(Path.Combine(app, "lib/plugins"));
-        Directory.CreateDirectory(Path.Combine(app, "share"));
-        File.WriteAllBytes(Path.Combine(app, "bin"), Bytes(300_000, 1));
-        File.WriteAllText(Path.Combine(app, "app.conf"), "port=80\n");
-        File.WriteAllBytes(Path.Combine(app, "lib/plugins/a.so"), Bytes(50_000, 2));
-        File.WriteAllText(Path.Combine(app, "share/readme"), "hello\n");
-        File.CreateSymbolicLink(Path.Combine(app, "current"), "bin");
-        Kernel.Update.Rollback.Native.Posix.Link(Path.Combine(app, "bin"), Path.Combine(app, "bin-link"));
-        Run("setfattr", "-n", "user.origin", "-v", "factory", Path.Combine(app, "app.conf"));
-        var point = bed.Snapshot("before");
-        string expected = bed.Export(point);
-
-        // The update: content, size, deletion, addition, type changes, metadata, and a directory swapped for a symlink out.
-        string outside = bed.Scratch("outside");
-        Directory.CreateDirectory(outside);
-        File.WriteAllText(Path.Combine(outside, "victim"), "untouched");
-        File.WriteAllBytes(Path.Combine(app, "bin"), Bytes(300_000, 3));                  // same size, new content (breaks the hard link? no: same inode)
-        File.AppendAllText(Path.Combine(app, "app.conf"), "debug=1\n");
-        File.Delete(Path.Combine(app, "share/readme"));
-        File.WriteAllText(Path.Combine(app, "share/new-file"), "new");
-        Directory.Delete(Path.Combine(app, "lib/plugins"), recursive: true);
-        File.CreateSymbolicLink(Path.Combine(app, "lib/plugins"), outside);
-        File.Delete(Path.Combine(app, "current"));
-        Directory.CreateDirectory(Path.Combine(app, "current"));
-        File.SetUnixFileMode(Path.Combine(app, "share"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Run("setfattr", "-x", "user.origin", Path.Combine(app, "app.conf"));
-        Run("chown", "1234:1234", Path.Combine(app, "app.conf"));
 
         var store = RecoveryStore.Open(bed.Store);
         var live = new LiveComponents(bed.Config, store, NullLogger.Instance);
@@ -96,6 +73,72 @@ public sealed class LiveRestoreTests
 
         TreeComparer.AssertEqual(Path.Combine(expected, "var/lib/data"), bed.Live("var/lib/data"));
     }
+
+    [TreeCompareFact]
+    public void TheSafetyPointsManifestGivesTheSamePlanAsWalkingTheTree()
+    {
+        using var bed = StoreTestBed.WithOneTree("app", "opt/app");
+        var (point, _, _) = ChangeEverything(bed);
+        var store = RecoveryStore.Open(bed.Store);
+        var record = point.Components[0];
+        var target = store.LoadManifest(point, record);
+
+        var walked = new LiveComponents(bed.Config, store, NullLogger.Instance).Diff(point, record);
+        var written = new Dictionary<string, Manifest>();
+        new Snapshotter(bed.Config, NullLogger.Instance).Create(new SnapshotRequest("safety", RecoveryPointReason.PreRollback, ["app"])
+        {
+            QuickCheckAgainst = new Dictionary<string, Manifest> { ["app"] = target },
+            Written = written,
+        });
+        var compared = ManifestComparer.Compare(written["app"], target);
+
+        Assert.Equal(Sorted(walked.Remove), Sorted(compared.Remove));
+        Assert.Equal(Sorted(walked.Create.Select(e => e.Path)), Sorted(compared.Create.Select(e => e.Path)));
+        Assert.Equal(Sorted(walked.FixMetadata.Select(e => e.Path)), Sorted(compared.FixMetadata.Select(e => e.Path)));
+        Assert.Equal(Sorted(walked.Changes.Select(c => $"{c.Kind} {c.Path}: {c.Detail}")), Sorted(compared.Changes.Select(c => $"{c.Kind} {c.Path}: {c.Detail}")));
+        Assert.Contains(compared.FixMetadata, e => e.Path == "VERSION"); // touched only: a metadata fix, not a rewrite
+        Assert.DoesNotContain(compared.Create, e => e.Path == "VERSION");
+    }
+
+    private static List<string> Sorted(IEnumerable<string> items) => items.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>Snapshots a small app tree, then changes it every way an update can: content, size, deletion,
+    /// addition, type changes, metadata, a file touched but identical, and a directory swapped for a symlink out.</summary>
+    private static (RecoveryPointRecord Point, string Expected, string Outside) ChangeEverything(StoreTestBed bed)
+    {
+        string app = bed.Live("opt/app");
+        Directory.CreateDirectory(Path.Combine(app, "lib/plugins"));
+        Directory.CreateDirectory(Path.Combine(app, "share"));
+        File.WriteAllBytes(Path.Combine(app, "bin"), Bytes(300_000, 1));
+        File.WriteAllText(Path.Combine(app, "app.conf"), "port=80\n");
+        File.WriteAllBytes(Path.Combine(app, "lib/plugins/a.so"), Bytes(50_000, 2));
+        File.WriteAllText(Path.Combine(app, "share/readme"), "hello\n");
+        File.WriteAllText(Path.Combine(app, "VERSION"), "1.0\n");
+        File.CreateSymbolicLink(Path.Combine(app, "current"), "bin");
+        Kernel.Update.Rollback.Native.Posix.Link(Path.Combine(app, "bin"), Path.Combine(app, "bin-link"));
+        Run("setfattr", "-n", "user.origin", "-v", "factory", Path.Combine(app, "app.conf"));
+        var point = bed.Snapshot("before");
+        string expected = bed.Export(point);
+
+        // The update: content, size, deletion, addition, type changes, metadata, and a directory swapped for a symlink out.
+        string outside = bed.Scratch("outside");
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "victim"), "untouched");
+        File.WriteAllBytes(Path.Combine(app, "bin"), Bytes(300_000, 3));                  // same size, new content (breaks the hard link? no: same inode)
+        File.AppendAllText(Path.Combine(app, "app.conf"), "debug=1\n");
+        File.Delete(Path.Combine(app, "share/readme"));
+        File.WriteAllText(Path.Combine(app, "share/new-file"), "new");
+        Directory.Delete(Path.Combine(app, "lib/plugins"), recursive: true);
+        File.CreateSymbolicLink(Path.Combine(app, "lib/plugins"), outside);
+        File.Delete(Path.Combine(app, "current"));
+        Directory.CreateDirectory(Path.Combine(app, "current"));
+        File.SetUnixFileMode(Path.Combine(app, "share"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Run("setfattr", "-x", "user.origin", Path.Combine(app, "app.conf"));
+        Run("chown", "1234:1234", Path.Combine(app, "app.conf"));
+        File.SetLastWriteTimeUtc(Path.Combine(app, "VERSION"), DateTime.UtcNow.AddDays(-3)); // touched, same content
+        return (point, expected, outside);
+    }
+
 
     private static byte[] Bytes(int length, int seed)
     {

@@ -131,13 +131,55 @@ public sealed class SnapshotTests
         File.WriteAllText(bed.Live("tree/x"), "x");
         var layout = new StoreLayout(bed.Store);
         RecoveryStore.Initialize(layout);
-        using var held = StoreLock.Acquire(layout);
+        // Another process holds the lock (flock(1) takes the same flock(2) lock) and has written its pid, as a writer does.
+        using var holder = System.Diagnostics.Process.Start("flock", [layout.Lock, "sleep", "60"]);
+        try
+        {
+            WaitUntilLocked(layout);
+            // Through open(2): .NET's own file APIs take an flock of their own, which the holder's would refuse.
+            using (var file = Posix.Open(layout.Lock, OpenFlags.WriteOnly | OpenFlags.Truncate))
+                RandomAccess.Write(file, System.Text.Encoding.ASCII.GetBytes(holder.Id + "\n"), 0);
 
-        var error = Assert.Throws<RollbackException>(() => bed.Snapshot());
+            var error = Assert.Throws<RollbackException>(() => bed.Snapshot());
 
-        Assert.Equal(RollbackErrorKind.InvalidState, error.Kind);
-        Assert.Equal(ExitCodes.Refused, error.ExitCode);
-        Assert.Contains($"pid {Environment.ProcessId}", error.Message);
+            Assert.Equal(RollbackErrorKind.InvalidState, error.Kind);
+            Assert.Equal(ExitCodes.Refused, error.ExitCode);
+            Assert.Contains($"pid {holder.Id}", error.Message);
+        }
+        finally
+        {
+            holder.Kill();
+            holder.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void TheLockNestsWithinOneProcess()
+    {
+        using var bed = StoreTestBed.WithOneTree();
+        File.WriteAllText(bed.Live("tree/x"), "x");
+        var layout = new StoreLayout(bed.Store);
+        RecoveryStore.Initialize(layout);
+        using (StoreLock.Acquire(layout))
+            bed.Snapshot(); // a rollback holds the lock and takes its safety point under it
+
+        // Released once the outer holder is done: another process can take it.
+        using var other = System.Diagnostics.Process.Start("flock", ["--nonblock", layout.Lock, "true"])!;
+        other.WaitForExit();
+        Assert.Equal(0, other.ExitCode);
+    }
+
+    private static void WaitUntilLocked(StoreLayout layout)
+    {
+        for (int i = 0; i < 200; i++)
+        {
+            using var probe = System.Diagnostics.Process.Start("flock", ["--nonblock", layout.Lock, "true"])!;
+            probe.WaitForExit();
+            if (probe.ExitCode != 0)
+                return;
+            Thread.Sleep(25);
+        }
+        throw new TimeoutException("flock(1) did not take the store lock within 5 s");
     }
 
     [Fact]

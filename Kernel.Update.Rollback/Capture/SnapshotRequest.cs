@@ -1,4 +1,5 @@
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Manifests;
 
 namespace Kernel.Update.Rollback.Capture;
 
@@ -6,4 +7,15 @@ namespace Kernel.Update.Rollback.Capture;
 public sealed record SnapshotRequest(string? Name, RecoveryPointReason Reason, IReadOnlyList<string>? Components)
 {
     public SnapshotCounters Counters { get; init; } = new();
+
+    /// <summary>
+    /// The manifests, by component name, of the recovery point a rollback is about to restore, for its PreRollback
+    /// safety point: a regular file whose size and mtime equal that point's keeps that point's chunk list unread, the same quick check by which the
+    /// rollback leaves such a file alone. Files the rollback will rewrite differ in size or mtime, so they are read.
+    /// </summary>
+    public IReadOnlyDictionary<string, Manifest>? QuickCheckAgainst { get; init; }
+
+    /// <summary>When set, receives each component's manifest as written, by component name (a rollback compares
+    /// its safety point with its target without reading the manifests back).</summary>
+    public Dictionary<string, Manifest>? Written { get; init; }
 }

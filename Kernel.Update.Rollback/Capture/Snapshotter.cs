@@ -43,7 +43,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         {
             var capture = new ComponentCapture(component, ResolveTree(component));
             var previous = LoadPrevious(store, component);
-            new TreeWalker(capture, previous, work, counters, logger).Walk(cancellation);
+            new TreeWalker(capture, previous, request.QuickCheckAgainst?.GetValueOrDefault(component.Name), work, counters, logger).Walk(cancellation);
             captures.Add(capture);
         }
 
@@ -68,7 +68,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
                 Created = DateTimeOffset.UtcNow,
             };
             foreach (var capture in captures)
-                point.Components.Add(WriteManifest(store, capture));
+                point.Components.Add(WriteManifest(store, capture, request.Written));
             Posix.FsyncDirectory(layout.Manifests);
 
             var next = CatalogEdit.Copy(store.Catalog);
@@ -191,9 +191,10 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
 
     private const long LargeFile = 1 << 20;
 
-    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture)
+    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture, Dictionary<string, Manifest>? written)
     {
         var manifest = new Manifest(capture.Entries);
+        written?.Add(capture.Component.Name, manifest);
         var hash = store.WriteManifest(ManifestCodec.Encode(manifest, config.Compression.Level), out _);
         return new ComponentSnapshotRecord
         {

@@ -16,6 +16,7 @@ internal sealed class TreeWalker
 {
     private readonly ComponentCapture _component;
     private readonly Manifest? _previous;
+    private readonly Manifest? _reference;
     private readonly List<FileWork> _work;
     private readonly SnapshotCounters _counters;
     private readonly ILogger _logger;
@@ -23,10 +24,13 @@ internal sealed class TreeWalker
     private readonly List<string> _xattrNames = [];
     private ulong _device;
 
-    public TreeWalker(ComponentCapture component, Manifest? previous, List<FileWork> work, SnapshotCounters counters, ILogger logger)
+    /// <param name="reference">a manifest whose regular files are trusted by size and mtime alone (see
+    /// <see cref="SnapshotRequest.QuickCheckAgainst"/>), or null.</param>
+    public TreeWalker(ComponentCapture component, Manifest? previous, Manifest? reference, List<FileWork> work, SnapshotCounters counters, ILogger logger)
     {
         _component = component;
         _previous = previous;
+        _reference = reference;
         _work = work;
         _counters = counters;
         _logger = logger;
@@ -113,7 +117,7 @@ internal sealed class TreeWalker
             case EntryKind.Regular:
                 entry.Size = status.Size;
                 _component.Files++;
-                if (!(unchanged && TryReuse(entry, before!)))
+                if (!(unchanged && TryReuse(entry, before!)) && !(_reference?.Find(relative) is { Kind: EntryKind.Regular } same && TryReuse(entry, same)))
                 {
                     _work.Add(new FileWork(entry, absolute, _component));
                     _counters.FilesToRead++;

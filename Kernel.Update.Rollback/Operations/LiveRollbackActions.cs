@@ -1,9 +1,11 @@
 using Kernel.Update.Rollback.Capture;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Restore;
 using Kernel.Update.Rollback.Restore.Live;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Verification;
 using Microsoft.Extensions.Logging;
 
@@ -14,10 +16,21 @@ namespace Kernel.Update.Rollback.Operations;
 /// the scope, verification of everything the point needs, then each component restored in place
 /// (dependencies first) and journaled once durable. Every method is idempotent: a delta restore of a
 /// component that already equals its target changes nothing.
+/// Within one run nothing is computed twice: the target's manifests are read once; the safety point's walk of
+/// the live tree is the comparison (<see cref="ManifestComparer"/>), and that plan is what the restore carries
+/// out; the chunks validation decodes to prove them are the ones the restore writes (<see cref="ChunkStage"/>).
+/// A run resumed after a crash compares the live tree again, since it is wherever the crash left it.
 /// Services are not handled yet: components without services roll back fully; see issue 3.
 /// </summary>
-public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) : IRollbackPhaseActions
+public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) : IRollbackPhaseActions, IDisposable
 {
+    private readonly Dictionary<string, Manifest> _target = new(StringComparer.Ordinal);
+    // The live tree as the safety point taken by this run saw it, which it still is until the restore begins.
+    private readonly Dictionary<string, Manifest> _live = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, LivePlan> _plans = new(StringComparer.Ordinal);
+    private string? _safetyPointTakenHere;
+    private ChunkStage? _stage;
+
     /// <summary>The failure that sent the machine down a fault edge in this process, with its kind, for the exit code.</summary>
     public RollbackException? LastError { get; private set; }
 
@@ -30,9 +43,15 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
 
     public Task<string> CreateSafetyPointAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
+        _live.Clear();
         string id = new Snapshotter(config, logger).Create(
-            new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components),
+            new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components)
+            {
+                QuickCheckAgainst = TargetManifests(RecoveryStore.Open(config.Store), journal),
+                Written = _live,
+            },
             cancellation).Id;
+        _safetyPointTakenHere = id;
         ReleaseMemory();
         return id;
     });
@@ -42,35 +61,62 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
     /// its largest phase on a device with little memory.</summary>
     private static void ReleaseMemory() => GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
-    /// <summary>Proves the manifests of the scope and every chunk of every file the rollback will write, as the live
-    /// tree stands now (what is already equal is not rewritten, so its chunks are not needed).</summary>
+    /// <summary>Proves every chunk of every file the rollback will write, as the live tree stands now (what is
+    /// already equal is not rewritten, so its chunks are not needed), keeping the plans and the proven chunks for
+    /// <see cref="RollBackComponentsAsync"/>.</summary>
     public Task ValidateAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
         var store = RecoveryStore.Open(config.Store);
         var point = store.GetPoint(journal.State.TargetPointId);
         var live = new LiveComponents(config, store, logger);
+        var target = TargetManifests(store, journal);
+        bool fresh = journal.State.SafetyPointId is { } id && id == _safetyPointTakenHere;
         var needed = new HashSet<Hash256>();
+        var chunks = new List<(Hash256, int)>();
+        _plans.Clear();
         foreach (string name in journal.State.Components)
-            foreach (var entry in live.Diff(point, Component(point, name)).Create)
+        {
+            var plan = fresh && _live.TryGetValue(name, out var now)
+                ? ManifestComparer.Compare(now, target[name])
+                : live.Diff(Component(point, name), target[name]);
+            _plans[name] = plan;
+            foreach (var entry in plan.Create)
                 foreach (var chunk in entry.Chunks)
-                    needed.Add(chunk.Hash);
-        var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation, needed);
+                    if (needed.Add(chunk.Hash))
+                        chunks.Add((chunk.Hash, chunk.Length));
+        }
+        _live.Clear();
+        _stage?.Dispose();
+        _stage = ChunkStage.Create(store.Layout, chunks);
+        var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation, needed, _stage.Put);
         ReleaseMemory();
         if (!report.Clean)
             throw new RollbackException(RollbackErrorKind.CorruptedData,
                 $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");
     });
 
-    public Task RollBackComponentsAsync(OperationJournal journal, CancellationToken cancellation) =>
-        RestoreAll(journal, journal.State.TargetPointId, ComponentSteps.Restored, cancellation);
+    public async Task RollBackComponentsAsync(OperationJournal journal, CancellationToken cancellation)
+    {
+        try
+        {
+            await RestoreAll(journal, journal.State.TargetPointId, ComponentSteps.Restored, cancellation);
+        }
+        finally
+        {
+            Forget();
+        }
+    }
 
     public Task RestoreServicesAsync(OperationJournal journal, CancellationToken cancellation) => Task.CompletedTask;
 
     public Task FinalizeAsync(OperationJournal journal, CancellationToken cancellation) => Task.CompletedTask;
 
-    public Task RevertToSafetyPointAsync(OperationJournal journal, CancellationToken cancellation) =>
-        RestoreAll(journal, journal.State.SafetyPointId ?? throw new RollbackException(RollbackErrorKind.SystemInInvalidState,
+    public Task RevertToSafetyPointAsync(OperationJournal journal, CancellationToken cancellation)
+    {
+        Forget();
+        return RestoreAll(journal, journal.State.SafetyPointId ?? throw new RollbackException(RollbackErrorKind.SystemInInvalidState,
             "the rollback must be reverted but no safety point was journaled"), ComponentSteps.Reverted, CancellationToken.None);
+    }
 
     private Task RestoreAll(OperationJournal journal, string pointId, string step, CancellationToken cancellation) => Run(() =>
     {
@@ -82,10 +128,37 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
             cancellation.ThrowIfCancellationRequested();
             if (journal.State.IsDone(name, step))
                 continue;
-            live.Restore(point, Component(point, name), cancellation); // durable (syncfs) before it returns
+            // Validation's plan holds while this run has changed nothing since; it is for the target, never a revert.
+            var plan = step == ComponentSteps.Restored ? _plans.GetValueOrDefault(name) : null;
+            live.Restore(point, Component(point, name), cancellation, plan, plan is null ? null : _stage); // durable (syncfs) before it returns
+            _plans.Remove(name);
             journal.RecordStep(name, step);
         }
     });
+
+    /// <summary>Drops what this run computed once it may no longer hold (the restore began or is done).</summary>
+    private void Forget()
+    {
+        _plans.Clear();
+        _live.Clear();
+        _target.Clear();
+        _safetyPointTakenHere = null;
+        _stage?.Dispose();
+        _stage = null;
+    }
+
+    public void Dispose() => Forget();
+
+    private Dictionary<string, Manifest> TargetManifests(RecoveryStore store, OperationJournal journal)
+    {
+        if (_target.Count == 0)
+        {
+            var point = store.GetPoint(journal.State.TargetPointId);
+            foreach (string name in journal.State.Components)
+                _target[name] = store.LoadManifest(point, Component(point, name));
+        }
+        return _target;
+    }
 
     private RecoveryPointRecord Point(OperationJournal journal) => RecoveryStore.Open(config.Store).GetPoint(journal.State.TargetPointId);
 

@@ -24,6 +24,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
     {
         if (!request.Confirmed)
             throw new RollbackException(RollbackErrorKind.InvalidInput, "a rollback changes the live system: confirm it (rollbackctl rollback ... --yes)");
+        using var storeLock = LockStore(); // no snapshot or prune may touch the store meanwhile
         await RecoverAsync(cancellation);
 
         var point = RecoveryStore.Open(config.Store).GetPoint(request.PointId);
@@ -48,13 +49,21 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
     /// <summary>Finishes (or reverts) an operation a crash interrupted; null when there was none.</summary>
     public async Task<RollbackOutcome?> RecoverAsync(CancellationToken cancellation = default)
     {
+        using var storeLock = LockStore();
         using var journal = OperationJournal.TryLoadInterrupted(config.Store, logger);
         return journal is null ? null : await Drive(journal, cancellation);
     }
 
+    /// <summary>The store's writer lock for the whole operation; null when there is no store yet (then there is nothing to roll back to).</summary>
+    private StoreLock? LockStore()
+    {
+        var layout = new StoreLayout(config.Store);
+        return Directory.Exists(layout.Root) ? StoreLock.Acquire(layout) : null;
+    }
+
     private async Task<RollbackOutcome> Drive(OperationJournal journal, CancellationToken cancellation)
     {
-        var actions = new LiveRollbackActions(config, logger);
+        using var actions = new LiveRollbackActions(config, logger);
         var phase = await new RollbackStateMachine(journal, actions, logger).RunAsync(cancellation);
         if (phase == RollbackPhase.Failed && actions.LastError is { } error)
             throw error;

@@ -8,14 +8,16 @@ namespace Kernel.Update.Rollback.Restore;
 /// Writes file content on one worker per core, each with one <see cref="ChunkReader"/> (its buffers and decoded
 /// frame live as long as the worker). Files are grouped by the frame holding their first chunk and handed out
 /// a group at a time in pack order, so each 4 MiB frame is decoded about once, not once per small file in it.
+/// With a <see cref="ChunkStage"/>, chunks already decoded and proven by validation are taken from it first.
 /// </summary>
 internal static class ContentWorkers
 {
-    public static void Run<T>(RecoveryStore store, List<T> items, Func<T, ManifestEntry> entryOf, Action<ChunkReader, T> write, CancellationToken cancellation)
+    public static void Run<T>(RecoveryStore store, List<T> items, Func<T, ManifestEntry> entryOf, Action<IChunkSource, T> write,
+        CancellationToken cancellation, ChunkStage? stage = null)
     {
         if (items.Count == 0)
             return;
-        Workers.ForEach(ByFrame(store.Index, items, entryOf), () => new ChunkReader(store.Layout, store.Index), (reader, batch) =>
+        Workers.ForEach(ByFrame(store.Index, items, entryOf), () => Source(store, stage), (reader, batch) =>
         {
             foreach (var item in batch)
             {
@@ -23,6 +25,12 @@ internal static class ContentWorkers
                 write(reader, item);
             }
         }, cancellation);
+    }
+
+    private static IChunkSource Source(RecoveryStore store, ChunkStage? stage)
+    {
+        var packs = new ChunkReader(store.Layout, store.Index);
+        return stage is null ? packs : stage.Over(packs);
     }
 
     private static List<List<T>> ByFrame<T>(ChunkIndex index, List<T> items, Func<T, ManifestEntry> entryOf)

@@ -85,7 +85,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
     private void WriteFiles(string componentName, List<ManifestEntry> files, Func<string, string> full, CancellationToken cancellation) =>
         ContentWorkers.Run(store, files, static e => e, (reader, entry) => WriteFile(componentName, entry, full(entry.Path), reader), cancellation);
 
-    private static void WriteFile(string componentName, ManifestEntry entry, string path, ChunkReader reader)
+    private static void WriteFile(string componentName, ManifestEntry entry, string path, IChunkSource reader)
     {
         try
         {
@@ -151,7 +151,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
 /// <summary>Writes a file's chunks at their offsets, mapping the chunk stream onto the data extents of a sparse file.</summary>
 internal static class ContentWriter
 {
-    public static void Write(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ManifestEntry entry, ChunkReader reader)
+    public static void Write(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ManifestEntry entry, IChunkSource reader)
     {
         var extents = entry.Extents;
         int extentIndex = 0;

@@ -12,7 +12,7 @@ namespace Kernel.Update.Rollback.Store;
 /// frame, so reading a frame's chunks in turn decodes it once. One per thread (it owns a decompressor,
 /// buffers and open pack handles).
 /// </summary>
-public sealed class ChunkReader : IDisposable
+public sealed class ChunkReader : IChunkSource
 {
     private readonly StoreLayout _layout;
     private readonly ChunkIndex _index;

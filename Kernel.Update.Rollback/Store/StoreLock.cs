@@ -8,14 +8,32 @@ namespace Kernel.Update.Rollback.Store;
 /// <summary>
 /// One writer at a time: an flock on store/lock, which the kernel drops when the holder dies (kill -9 and
 /// power loss leave no stale lock). The holder writes its pid into the file so a refused writer can name it.
+/// Within one process the lock nests: a rollback holds it from start to end, and the safety point it takes
+/// acquires it again (a second flock on a new descriptor would refuse its own process).
 /// </summary>
 public sealed class StoreLock : IDisposable
 {
-    private readonly SafeFileHandle _handle;
+    private static readonly Dictionary<string, (SafeFileHandle Handle, int Holders)> Held = new(StringComparer.Ordinal);
+    private readonly string _root;
+    private bool _disposed;
 
-    private StoreLock(SafeFileHandle handle) => _handle = handle;
+    private StoreLock(string root) => _root = root;
 
     public static StoreLock Acquire(StoreLayout layout)
+    {
+        lock (Held)
+        {
+            if (Held.TryGetValue(layout.Root, out var held))
+            {
+                Held[layout.Root] = (held.Handle, held.Holders + 1);
+                return new StoreLock(layout.Root);
+            }
+            Held[layout.Root] = (Lock(layout), 1);
+            return new StoreLock(layout.Root);
+        }
+    }
+
+    private static SafeFileHandle Lock(StoreLayout layout)
     {
         var handle = Posix.Open(layout.Lock, OpenFlags.ReadWrite | OpenFlags.Create | OpenFlags.NoFollow, 0b110_000_000);
         if (!Posix.TryLockExclusive(handle))
@@ -28,7 +46,7 @@ public sealed class StoreLock : IDisposable
         byte[] pid = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
         RandomAccess.SetLength(handle, 0);
         RandomAccess.Write(handle, pid, 0);
-        return new StoreLock(handle);
+        return handle;
     }
 
     private static string ReadHolder(SafeFileHandle handle)
@@ -41,7 +59,20 @@ public sealed class StoreLock : IDisposable
 
     public void Dispose()
     {
-        // Closing the descriptor releases the flock; the pid stays in the file and is overwritten by the next holder.
-        _handle.Dispose();
+        lock (Held)
+        {
+            if (_disposed)
+                return;
+            _disposed = true;
+            var held = Held[_root];
+            if (held.Holders > 1)
+            {
+                Held[_root] = (held.Handle, held.Holders - 1);
+                return;
+            }
+            Held.Remove(_root);
+            // Closing the descriptor releases the flock; the pid stays in the file and is overwritten by the next holder.
+            held.Handle.Dispose();
+        }
     }
 }

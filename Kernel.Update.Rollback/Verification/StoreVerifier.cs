@@ -17,11 +17,17 @@ namespace Kernel.Update.Rollback.Verification;
 /// </summary>
 public sealed class StoreVerifier(string storeRoot)
 {
+    /// <summary>Receives each chunk proven while checking only some (see <see cref="Verify"/>), on the worker that proved it.</summary>
+    public delegate void ProvenChunk(in Hash256 hash, ReadOnlySpan<byte> plain);
+
     private readonly StoreLayout _layout = new(storeRoot);
 
     /// <summary>Verifies the store, or everything point <paramref name="pointId"/> needs, or (with <paramref name="only"/>)
-    /// the point's manifests and just those chunks: what a rollback will actually write, proven before it writes.</summary>
-    public VerifyReport Verify(string? pointId, CancellationToken cancellation = default, IReadOnlySet<Hash256>? only = null)
+    /// just those chunks: what a rollback will actually write, proven before it writes (its manifests were proven when
+    /// it read them). Checking only some, the frames holding them are decoded and checked whole, but only the chunks
+    /// asked for are hashed, and each one proven is handed to <paramref name="proven"/> (a rollback keeps them so as
+    /// not to decode twice).</summary>
+    public VerifyReport Verify(string? pointId, CancellationToken cancellation = default, IReadOnlySet<Hash256>? only = null, ProvenChunk? proven = null)
     {
         var report = new VerifyReport();
         CatalogDocument catalog;
@@ -39,21 +45,22 @@ public sealed class StoreVerifier(string storeRoot)
         report.PointsChecked = points.Count;
 
         var (index, packIndexes) = LoadIndexes(catalog, report);
-        var manifests = LoadManifests(store, points, report);
-        var needed = new HashSet<Hash256>();
         if (only is not null)
         {
-            needed.UnionWith(only);
+            // The caller proved the manifests when it read the chunk list from them; they are read here only to
+            // say which files a damaged chunk belongs to.
+            var onlyBad = CheckFrames(index, packIndexes, only, checkAll: false, hashAll: false, proven, report, cancellation);
+            if (onlyBad.Count > 0)
+                Attribute(onlyBad, LoadManifests(store, points, report), index, report);
+            return report;
         }
-        else
-        {
-            foreach (var (_, _, manifest) in manifests)
-                foreach (var entry in manifest.Entries)
-                    foreach (var chunk in entry.Chunks)
-                        needed.Add(chunk.Hash);
-        }
-
-        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null && only is null, report, cancellation);
+        var manifests = LoadManifests(store, points, report);
+        var needed = new HashSet<Hash256>();
+        foreach (var (_, _, manifest) in manifests)
+            foreach (var entry in manifest.Entries)
+                foreach (var chunk in entry.Chunks)
+                    needed.Add(chunk.Hash);
+        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null, hashAll: true, proven, report, cancellation);
         Attribute(bad, manifests, index, report);
         return report;
     }
@@ -147,8 +154,8 @@ public sealed class StoreVerifier(string storeRoot)
 
     /// <summary>Decodes every frame that holds a chunk to check (all of them for a whole-store verify), compares its
     /// header and table with the index, and hashes its chunks. Frames are the unit of work, spread over all cores.</summary>
-    private Dictionary<Hash256, string> CheckFrames(ChunkIndex index, List<PackIndex> packIndexes, HashSet<Hash256> needed, bool checkAll,
-        VerifyReport report, CancellationToken cancellation)
+    private Dictionary<Hash256, string> CheckFrames(ChunkIndex index, List<PackIndex> packIndexes, IReadOnlySet<Hash256> needed, bool checkAll,
+        bool hashAll, ProvenChunk? proven, VerifyReport report, CancellationToken cancellation)
     {
         var bad = new ConcurrentDictionary<Hash256, string>();
         foreach (var hash in needed)
@@ -186,9 +193,14 @@ public sealed class StoreVerifier(string storeRoot)
                     bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()}: {frameProblem}";
                     continue;
                 }
-                SHA256.HashData(plain.Slice(chunk.OffsetInFrame, chunk.PlainLength), digest);
+                if (!hashAll && !needed.Contains(chunk.Hash))
+                    continue;
+                var bytesOfChunk = plain.Slice(chunk.OffsetInFrame, chunk.PlainLength);
+                SHA256.HashData(bytesOfChunk, digest);
                 if (Hash256.Read(digest) != chunk.Hash)
                     bad[chunk.Hash] = $"chunk {chunk.Hash.ToShortString()} in {_layout.PackPath(index.Packs[item.Pack].Id)} (frame at offset {index.FramesOf(item.Pack)[item.Frame].Offset}) does not match its hash";
+                else
+                    proven?.Invoke(chunk.Hash, bytesOfChunk);
                 Interlocked.Increment(ref chunks);
                 Interlocked.Add(ref bytes, chunk.PlainLength);
             }

@@ -20,8 +20,10 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
     private const string TempPrefix = ".kur-restore-";
     private int _temp;
 
-    public void Apply(ComponentTree tree, Manifest manifest, LivePlan plan, CancellationToken cancellation = default)
+    /// <param name="stage">chunks validation already decoded and proved, or null to read every chunk from the packs.</param>
+    public void Apply(ComponentTree tree, LivePlan plan, CancellationToken cancellation = default, ChunkStage? stage = null)
     {
+        var manifest = plan.Manifest;
         // Adding, removing or renaming a name moves its directory's mtime: only those directories need theirs set back.
         var changedDirectories = new HashSet<string>(StringComparer.Ordinal);
         foreach (string path in plan.Remove)
@@ -53,7 +55,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             }
             Guard(tree, entry.Path, "create", () => Create(tree, entry, null));
         }
-        ContentWorkers.Run(store, files, static e => e, (reader, entry) => Guard(tree, entry.Path, "create", () => Create(tree, entry, reader)), cancellation);
+        ContentWorkers.Run(store, files, static e => e, (reader, entry) => Guard(tree, entry.Path, "create", () => Create(tree, entry, reader)), cancellation, stage);
         foreach (var entry in manifest.Entries)
         {
             // A hard link is made again when it is wrong, or when the file it shares was just replaced.
@@ -81,7 +83,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
     }
 
-    private void Create(ComponentTree tree, ManifestEntry entry, ChunkReader? reader)
+    private void Create(ComponentTree tree, ManifestEntry entry, IChunkSource? reader)
     {
         var (dir, name) = OpenParent(tree, entry.Path);
         using (dir)

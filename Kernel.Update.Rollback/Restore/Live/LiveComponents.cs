@@ -2,6 +2,7 @@ using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Manifests;
 using Microsoft.Extensions.Logging;
 
 namespace Kernel.Update.Rollback.Restore.Live;
@@ -15,20 +16,26 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
 {
     private readonly ChunkerParameters _chunking = new(config.Chunking.MinSize, config.Chunking.AvgSize, config.Chunking.MaxSize);
 
-    public LivePlan Diff(RecoveryPointRecord point, ComponentSnapshotRecord component)
+    public LivePlan Diff(RecoveryPointRecord point, ComponentSnapshotRecord component) =>
+        Diff(component, store.LoadManifest(point, component));
+
+    /// <summary>Compares the live tree of <paramref name="component"/> with <paramref name="manifest"/>, its manifest already loaded.</summary>
+    public LivePlan Diff(ComponentSnapshotRecord component, Manifest manifest)
     {
-        var manifest = store.LoadManifest(point, component);
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: false);
         return new LiveTreeComparer(_chunking).Compare(tree, manifest);
     }
 
     /// <summary>Restores one component in place and returns what it did. Idempotent: run again, it finds nothing to do.</summary>
-    public LivePlan Restore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default)
+    /// <param name="plan">a plan <see cref="Diff"/> just made of this component, when nothing has changed it since;
+    /// null to compare again (after a crash, the live tree is wherever the interrupted run left it).</param>
+    /// <param name="stage">chunks already decoded and proven, or null.</param>
+    public LivePlan Restore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
+        LivePlan? plan = null, ChunkStage? stage = null)
     {
-        var manifest = store.LoadManifest(point, component);
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: true)!;
-        var plan = new LiveTreeComparer(_chunking).Compare(tree, manifest);
-        new DeltaRestorer(store, logger).Apply(tree, manifest, plan, cancellation);
+        plan ??= new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
+        new DeltaRestorer(store, logger).Apply(tree, plan, cancellation, stage);
         return plan;
     }
 }

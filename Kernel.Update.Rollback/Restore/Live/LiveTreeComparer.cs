@@ -21,7 +21,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
 
     public LivePlan Compare(ComponentTree? tree, Manifest manifest)
     {
-        var plan = new LivePlan();
+        var plan = new LivePlan(manifest);
         var children = ChildrenByParent(manifest);
         if (tree is null)
         {
@@ -137,19 +137,9 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
     {
         if (entry.Kind == EntryKind.HardLink)
             return; // its metadata is its first name's
-        var differences = new List<string>(2);
-        if (status.Uid != entry.Uid || status.Gid != entry.Gid)
-            differences.Add($"owner {status.Uid}:{status.Gid}, was {entry.Uid}:{entry.Gid}");
-        if (entry.Kind != EntryKind.Symlink && (status.Mode & 0xFFF) != (entry.Mode & 0xFFF))
-            differences.Add($"mode {Convert.ToString(status.Mode & 0xFFF, 8)}, was {Convert.ToString(entry.Mode & 0xFFF, 8)}");
-        if (status.MTimeSeconds != entry.MTimeSeconds || status.MTimeNanoseconds != entry.MTimeNanoseconds)
-            differences.Add("mtime");
-        if (!SameXattrs(entry, name == "." ? tree.AbsoluteRoot : ComponentTree.XattrPath(directory, name)))
-            differences.Add("extended attributes");
-        if (differences.Count == 0)
-            return;
-        plan.FixMetadata.Add(entry);
-        plan.Changes.Add(new LiveChange(entry.Path.Length == 0 ? "." : entry.Path, LiveChangeKind.Metadata, string.Join(", ", differences)));
+        bool sameXattrs = SameXattrs(entry, name == "." ? tree.AbsoluteRoot : ComponentTree.XattrPath(directory, name));
+        MetadataDifferences.Record(plan, entry,
+            MetadataDifferences.Of(entry, status.Uid, status.Gid, status.Mode, status.MTimeSeconds, status.MTimeNanoseconds, sameXattrs));
     }
 
     private bool SameXattrs(ManifestEntry entry, string path)
