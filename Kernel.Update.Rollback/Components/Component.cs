@@ -45,7 +45,7 @@ public sealed class Component
     /// <summary>Names of the components this one needs; they are restored before it and their services started first.</summary>
     public IReadOnlyList<string> DependsOn { get; }
 
-    /// <summary>Services stopped before this component is rolled back and started after, in the listed order.</summary>
+    /// <summary>Services stopped before this component is rolled back (in reverse of the listed order) and started after (in the listed order).</summary>
     public IReadOnlyList<ServiceSpec> Services { get; }
 
     /// <summary>Whether the device cannot run without it (health of a critical component decides on automatic rollback).</summary>

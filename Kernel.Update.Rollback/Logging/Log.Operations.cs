@@ -29,4 +29,10 @@ internal static partial class Log
 
     [LoggerMessage(608, LogLevel.Error, "Rollback {OperationId}: phase {Phase} failed and must be finished before anything else; the journal stays for 'rollbackctl recover': {Error}")]
     public static partial void PhaseMustFinish(ILogger logger, string operationId, RollbackPhase phase, string error);
+
+    [LoggerMessage(609, LogLevel.Information, "Rollback {OperationId}: {Action} service {Service} of component {Component}")]
+    public static partial void ServiceAction(ILogger logger, string operationId, string action, string component, string service);
+
+    [LoggerMessage(610, LogLevel.Warning, "Rollback {OperationId}: while reverting, could not {Action} service {Service} of component {Component}: {Error}")]
+    public static partial void RevertServiceFailed(ILogger logger, string operationId, string action, string component, string service, string error);
 }

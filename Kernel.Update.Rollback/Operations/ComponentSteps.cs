@@ -11,4 +11,6 @@ public static class ComponentSteps
     public const string Restored = "restored";
     public const string ServicesStarted = "services-started";
     public const string Reverted = "reverted";
+    public const string ServicesStoppedForRevert = "services-stopped-for-revert";
+    public const string ServicesStartedAfterRevert = "services-started-after-revert";
 }

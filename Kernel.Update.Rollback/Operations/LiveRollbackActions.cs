@@ -1,8 +1,10 @@
 using Kernel.Update.Rollback.Capture;
+using Kernel.Update.Rollback.Components;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Restore;
 using Kernel.Update.Rollback.Restore.Live;
+using Kernel.Update.Rollback.Services;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Manifests;
@@ -20,10 +22,17 @@ namespace Kernel.Update.Rollback.Operations;
 /// the live tree is the comparison (<see cref="ManifestComparer"/>), and that plan is what the restore carries
 /// out; the chunks validation decodes to prove them are the ones the restore writes (<see cref="ChunkStage"/>).
 /// A run resumed after a crash compares the live tree again, since it is wherever the crash left it.
-/// Services are not handled yet: components without services roll back fully; see issue 3.
+/// Services: all of the scope's are stopped before the first component is restored, dependents first (each
+/// component's in reverse of their listed order), and started after the last, dependencies first (in listed
+/// order); each component's stop and start is journaled, so a resumed phase does not repeat it. A revert stops,
+/// restores and starts again on a best-effort basis: a service that will not stop or start is logged, and the
+/// files are put back regardless.
 /// </summary>
-public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) : IRollbackPhaseActions, IDisposable
+public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, Action<RollbackProgress>? report = null) : IRollbackPhaseActions, IDisposable
 {
+    private long _bytesTotal;
+    private long _bytesDone;
+
     private readonly Dictionary<string, Manifest> _target = new(StringComparer.Ordinal);
     // The live tree as the safety point taken by this run saw it, which it still is until the restore begins.
     private readonly Dictionary<string, Manifest> _live = new(StringComparer.Ordinal);
@@ -36,6 +45,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
 
     public Task InitializeAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
+        Report(journal, RollbackPhase.Initializing, null);
         var point = Point(journal);
         foreach (string name in journal.State.Components)
             Component(point, name);
@@ -43,6 +53,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
 
     public Task<string> CreateSafetyPointAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
+        Report(journal, RollbackPhase.CreatingRecoveryPoint, null);
         _live.Clear();
         string id = new Snapshotter(config, logger).Create(
             new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components)
@@ -66,6 +77,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
     /// <see cref="RollBackComponentsAsync"/>.</summary>
     public Task ValidateAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
+        Report(journal, RollbackPhase.SnapshotValidation, null);
         var store = RecoveryStore.Open(config.Store);
         var point = store.GetPoint(journal.State.TargetPointId);
         var live = new LiveComponents(config, store, logger);
@@ -74,12 +86,15 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
         var needed = new HashSet<Hash256>();
         var chunks = new List<(Hash256, int)>();
         _plans.Clear();
+        _bytesTotal = _bytesDone = 0;
         foreach (string name in journal.State.Components)
         {
             var plan = fresh && _live.TryGetValue(name, out var now)
                 ? ManifestComparer.Compare(now, target[name])
                 : live.Diff(Component(point, name), target[name]);
             _plans[name] = plan;
+            foreach (var entry in plan.Create)
+                _bytesTotal += entry.DataLength;
             foreach (var entry in plan.Create)
                 foreach (var chunk in entry.Chunks)
                     if (needed.Add(chunk.Hash))
@@ -89,7 +104,6 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
         _stage?.Dispose();
         _stage = ChunkStage.Create(store.Layout, chunks);
         var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation, needed, _stage.Put);
-        ReleaseMemory();
         if (!report.Clean)
             throw new RollbackException(RollbackErrorKind.CorruptedData,
                 $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");
@@ -99,6 +113,8 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
     {
         try
         {
+            Report(journal, RollbackPhase.ComponentRollback, null);
+            await Run(() => StopServices(journal, ComponentSteps.ServicesStopped, bestEffort: false, cancellation));
             await RestoreAll(journal, journal.State.TargetPointId, ComponentSteps.Restored, cancellation);
         }
         finally
@@ -107,16 +123,85 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
         }
     }
 
-    public Task RestoreServicesAsync(OperationJournal journal, CancellationToken cancellation) => Task.CompletedTask;
+    public Task RestoreServicesAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
+    {
+        Report(journal, RollbackPhase.ServiceRestoration, null);
+        StartServices(journal, ComponentSteps.ServicesStarted, bestEffort: false, cancellation);
+    });
 
-    public Task FinalizeAsync(OperationJournal journal, CancellationToken cancellation) => Task.CompletedTask;
+    public Task FinalizeAsync(OperationJournal journal, CancellationToken cancellation)
+    {
+        Report(journal, RollbackPhase.Finalization, null);
+        return Task.CompletedTask;
+    }
 
-    public Task RevertToSafetyPointAsync(OperationJournal journal, CancellationToken cancellation)
+    /// <summary>Reports where the run is; within ComponentRollback the share done follows the bytes written.</summary>
+    private void Report(OperationJournal journal, RollbackPhase phase, string? component)
+    {
+        if (report is null)
+            return;
+        int percent = RollbackProgress.StartOf(phase);
+        if (phase == RollbackPhase.ComponentRollback && _bytesTotal > 0)
+            percent += (int)((RollbackProgress.StartOf(RollbackPhase.ServiceRestoration) - percent) * Math.Min(1.0, (double)_bytesDone / _bytesTotal));
+        report(new RollbackProgress(journal.State.OperationId, phase, percent, component, _bytesDone, _bytesTotal));
+    }
+
+    public async Task RevertToSafetyPointAsync(OperationJournal journal, CancellationToken cancellation)
     {
         Forget();
-        return RestoreAll(journal, journal.State.SafetyPointId ?? throw new RollbackException(RollbackErrorKind.SystemInInvalidState,
-            "the rollback must be reverted but no safety point was journaled"), ComponentSteps.Reverted, CancellationToken.None);
+        string safetyPoint = journal.State.SafetyPointId ?? throw new RollbackException(RollbackErrorKind.SystemInInvalidState,
+            "the rollback must be reverted but no safety point was journaled");
+        await Run(() => StopServices(journal, ComponentSteps.ServicesStoppedForRevert, bestEffort: true, CancellationToken.None));
+        await RestoreAll(journal, safetyPoint, ComponentSteps.Reverted, CancellationToken.None);
+        await Run(() => StartServices(journal, ComponentSteps.ServicesStartedAfterRevert, bestEffort: true, CancellationToken.None));
     }
+
+    /// <summary>Stops the scope's services, dependents first (the reverse of the restore order), journaling each component's.</summary>
+    private void StopServices(OperationJournal journal, string step, bool bestEffort, CancellationToken cancellation)
+    {
+        var components = journal.State.Components;
+        for (int i = components.Count - 1; i >= 0; i--)
+        {
+            var services = ServicesOf(components[i]);
+            if (services.Count == 0 || journal.State.IsDone(components[i], step))
+                continue;
+            for (int s = services.Count - 1; s >= 0; s--)
+                Act(journal, components[i], services[s], ServiceCommand.Action.Stop, bestEffort, cancellation);
+            journal.RecordStep(components[i], step);
+        }
+    }
+
+    /// <summary>Starts the scope's services, dependencies first (the restore order), journaling each component's.</summary>
+    private void StartServices(OperationJournal journal, string step, bool bestEffort, CancellationToken cancellation)
+    {
+        foreach (string component in journal.State.Components)
+        {
+            var services = ServicesOf(component);
+            if (services.Count == 0 || journal.State.IsDone(component, step))
+                continue;
+            foreach (var service in services)
+                Act(journal, component, service, ServiceCommand.Action.Start, bestEffort, cancellation);
+            journal.RecordStep(component, step);
+        }
+    }
+
+    private void Act(OperationJournal journal, string component, ServiceSpec service, ServiceCommand.Action action, bool bestEffort,
+        CancellationToken cancellation)
+    {
+        string verb = action == ServiceCommand.Action.Stop ? "stop" : "start";
+        Log.ServiceAction(logger, journal.State.OperationId, verb, component, service.ToString());
+        try
+        {
+            ServiceCommand.Run(component, service, action, new StoreLayout(config.Store).Temp, cancellation);
+        }
+        catch (RollbackException e) when (bestEffort)
+        {
+            Log.RevertServiceFailed(logger, journal.State.OperationId, verb, component, service.ToString(), e.Message);
+        }
+    }
+
+    private IReadOnlyList<ServiceSpec> ServicesOf(string component) =>
+        config.Components.FirstOrDefault(c => c.Name == component)?.Services ?? [];
 
     private Task RestoreAll(OperationJournal journal, string pointId, string step, CancellationToken cancellation) => Run(() =>
     {
@@ -130,9 +215,17 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger) :
                 continue;
             // Validation's plan holds while this run has changed nothing since; it is for the target, never a revert.
             var plan = step == ComponentSteps.Restored ? _plans.GetValueOrDefault(name) : null;
-            live.Restore(point, Component(point, name), cancellation, plan, plan is null ? null : _stage); // durable (syncfs) before it returns
+            if (step == ComponentSteps.Restored)
+                Report(journal, RollbackPhase.ComponentRollback, name);
+            var done = live.Restore(point, Component(point, name), cancellation, plan, plan is null ? null : _stage); // durable (syncfs) before it returns
             _plans.Remove(name);
             journal.RecordStep(name, step);
+            if (step == ComponentSteps.Restored)
+            {
+                foreach (var entry in done.Create)
+                    _bytesDone += entry.DataLength;
+                Report(journal, RollbackPhase.ComponentRollback, name);
+            }
         }
     });
 

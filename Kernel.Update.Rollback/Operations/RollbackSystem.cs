@@ -10,8 +10,10 @@ namespace Kernel.Update.Rollback.Operations;
 /// to add every component that depends on them (<see cref="RollbackScope.Partial"/>) or take exactly those.</summary>
 public sealed record RollbackRequest(string PointId, IReadOnlyList<string>? Components, bool Exact, bool Confirmed, string Actor);
 
-/// <summary>The outcome of a rollback or a recovery: the end phase, the components in the order they were restored.</summary>
-public sealed record RollbackOutcome(string OperationId, string PointId, RollbackPhase Phase, IReadOnlyList<string> Components, string? SafetyPointId);
+/// <summary>The outcome of a rollback or a recovery: the end phase, the components in the order they were restored,
+/// and every journaled step in the order it happened (services stopped, components restored, services started).</summary>
+public sealed record RollbackOutcome(string OperationId, string PointId, RollbackPhase Phase, IReadOnlyList<string> Components, string? SafetyPointId,
+    IReadOnlyList<JournalStep> Steps);
 
 /// <summary>
 /// The engine's front door for changing the live system. A rollback is journaled before anything happens and
@@ -20,12 +22,19 @@ public sealed record RollbackOutcome(string OperationId, string PointId, Rollbac
 /// </summary>
 public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
 {
-    public async Task<RollbackOutcome> RollBackAsync(RollbackRequest request, CancellationToken cancellation = default)
+    private RollbackProgress? _progress;
+
+    /// <summary>Where the running (or last) rollback is, on request; null before the first.</summary>
+    public RollbackProgress? Progress => Volatile.Read(ref _progress);
+
+    /// <param name="progress">receives the phase, percentage, component and bytes as they change.</param>
+    public async Task<RollbackOutcome> RollBackAsync(RollbackRequest request, CancellationToken cancellation = default,
+        IProgress<RollbackProgress>? progress = null)
     {
         if (!request.Confirmed)
             throw new RollbackException(RollbackErrorKind.InvalidInput, "a rollback changes the live system: confirm it (rollbackctl rollback ... --yes)");
         using var storeLock = LockStore(); // no snapshot or prune may touch the store meanwhile
-        await RecoverAsync(cancellation);
+        await RecoverAsync(cancellation, progress);
 
         var point = RecoveryStore.Open(config.Store).GetPoint(request.PointId);
         var (scope, components) = Scope(request, point.Components.Select(c => c.Name).ToList());
@@ -33,7 +42,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
         try
         {
             using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger);
-            var outcome = await Drive(journal, cancellation);
+            var outcome = await Drive(journal, cancellation, progress);
             AuditLog.Append(config.Store, new AuditRecord("rollback", point.Id, scope.ToString(), components, request.Actor, start,
                 DateTimeOffset.UtcNow, outcome.Phase.ToString(), null), logger);
             return outcome;
@@ -47,11 +56,11 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
     }
 
     /// <summary>Finishes (or reverts) an operation a crash interrupted; null when there was none.</summary>
-    public async Task<RollbackOutcome?> RecoverAsync(CancellationToken cancellation = default)
+    public async Task<RollbackOutcome?> RecoverAsync(CancellationToken cancellation = default, IProgress<RollbackProgress>? progress = null)
     {
         using var storeLock = LockStore();
         using var journal = OperationJournal.TryLoadInterrupted(config.Store, logger);
-        return journal is null ? null : await Drive(journal, cancellation);
+        return journal is null ? null : await Drive(journal, cancellation, progress);
     }
 
     /// <summary>The store's writer lock for the whole operation; null when there is no store yet (then there is nothing to roll back to).</summary>
@@ -61,16 +70,24 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
         return Directory.Exists(layout.Root) ? StoreLock.Acquire(layout) : null;
     }
 
-    private async Task<RollbackOutcome> Drive(OperationJournal journal, CancellationToken cancellation)
+    private async Task<RollbackOutcome> Drive(OperationJournal journal, CancellationToken cancellation, IProgress<RollbackProgress>? progress)
     {
-        using var actions = new LiveRollbackActions(config, logger);
+        void Report(RollbackProgress now)
+        {
+            Volatile.Write(ref _progress, now);
+            progress?.Report(now);
+        }
+        using var actions = new LiveRollbackActions(config, logger, Report);
         var phase = await new RollbackStateMachine(journal, actions, logger).RunAsync(cancellation);
+        var last = Progress;
+        Report(new RollbackProgress(journal.State.OperationId, phase, 100, null, last?.BytesDone ?? 0, last?.BytesTotal ?? 0));
         if (phase == RollbackPhase.Failed && actions.LastError is { } error)
             throw error;
         if (phase == RollbackPhase.Failed)
             throw new RollbackException(RollbackErrorKind.Failed,
                 $"rollback {journal.State.OperationId} to {journal.State.TargetPointId} failed and was reverted: {string.Join("; ", journal.State.Errors)}");
-        return new RollbackOutcome(journal.State.OperationId, journal.State.TargetPointId, phase, journal.State.Components, journal.State.SafetyPointId);
+        return new RollbackOutcome(journal.State.OperationId, journal.State.TargetPointId, phase, journal.State.Components, journal.State.SafetyPointId,
+            [.. journal.State.Steps]);
     }
 
     /// <summary>The components in scope, dependencies first: the named ones plus their dependents, or exactly them.</summary>

@@ -12,13 +12,13 @@ internal static class RollbackCommand
     {
         var request = new RollbackRequest(context.Args.Positionals[0], context.Args.List("--components"), context.Args.Has("--exact"),
             context.Args.Has("--yes"), Actor());
-        var outcome = new RollbackSystem(context.Config, context.Logger).RollBackAsync(request).GetAwaiter().GetResult();
+        var outcome = new RollbackSystem(context.Config, context.Logger).RollBackAsync(request, default, Progress(context)).GetAwaiter().GetResult();
         return Print(context, outcome);
     }
 
     public static int Recover(CliContext context)
     {
-        var outcome = new RollbackSystem(context.Config, context.Logger).RecoverAsync().GetAwaiter().GetResult();
+        var outcome = new RollbackSystem(context.Config, context.Logger).RecoverAsync(default, Progress(context)).GetAwaiter().GetResult();
         if (outcome is null)
         {
             if (context.Json)
@@ -34,17 +34,47 @@ internal static class RollbackCommand
     {
         if (context.Json)
         {
-            var output = new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [.. outcome.Components], outcome.SafetyPointId);
+            var steps = outcome.Steps.Select(s => new RollbackStepOutput(s.Component, s.Step, s.Phase.ToString())).ToList();
+            var output = new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [.. outcome.Components], outcome.SafetyPointId, steps);
             context.Out.WriteLine(JsonSerializer.Serialize(output, CliJsonContext.Default.RollbackOutput));
         }
         else
         {
             context.Out.WriteLine($"Rollback {outcome.OperationId} to {outcome.PointId}: {outcome.Phase}");
+            PrintOrder(context, outcome, ComponentSteps.ServicesStopped, "services stopped, in order");
             context.Out.WriteLine($"  restored, in order: {string.Join(", ", outcome.Components)}");
+            PrintOrder(context, outcome, ComponentSteps.ServicesStarted, "services started, in order");
             if (outcome.SafetyPointId is not null)
                 context.Out.WriteLine($"  safety point (to undo this rollback): {outcome.SafetyPointId}");
         }
         return outcome.Phase == RollbackPhase.Completed ? 0 : 1;
+    }
+
+    /// <summary>A progress line on stderr, rewritten in place, only when stderr is a terminal and the output is for people.</summary>
+    private static IProgress<RollbackProgress>? Progress(CliContext context)
+    {
+        if (context.Json || Console.IsErrorRedirected)
+            return null;
+        return new ProgressLine();
+    }
+
+    private sealed class ProgressLine : IProgress<RollbackProgress>
+    {
+        public void Report(RollbackProgress value)
+        {
+            string bytes = value.BytesTotal > 0 ? $"  {Units.Bytes(value.BytesDone)} of {Units.Bytes(value.BytesTotal)}" : "";
+            string line = $"[{value.Percent,3}%] {value.Phase}{(value.Component is null ? "" : " " + value.Component)}{bytes}";
+            Console.Error.Write("\r" + line.PadRight(72));
+            if (value.Percent >= 100)
+                Console.Error.WriteLine();
+        }
+    }
+
+    private static void PrintOrder(CliContext context, RollbackOutcome outcome, string step, string label)
+    {
+        var components = outcome.Steps.Where(s => s.Step == step).Select(s => s.Component).ToList();
+        if (components.Count > 0)
+            context.Out.WriteLine($"  {label}: {string.Join(", ", components)}");
     }
 
     private static string Actor() => Audit.AuditLog.CurrentActor;

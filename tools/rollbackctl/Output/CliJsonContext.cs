@@ -18,6 +18,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(ErrorOutput))]
 [JsonSerializable(typeof(DiffOutput))]
 [JsonSerializable(typeof(RollbackOutput))]
+[JsonSerializable(typeof(RollbackStepOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -46,4 +47,8 @@ internal sealed record DiffComponent(string Name, string Path, List<DiffChange> 
 
 internal sealed record DiffChange(string Path, string Kind, string Detail);
 
-internal sealed record RollbackOutput(string OperationId, string PointId, string Phase, List<string> Components, string? SafetyPointId);
+internal sealed record RollbackOutput(string OperationId, string PointId, string Phase, List<string> Components, string? SafetyPointId,
+    List<RollbackStepOutput> Steps);
+
+/// <summary>One journaled step of a rollback, in the order it happened.</summary>
+internal sealed record RollbackStepOutput(string Component, string Step, string Phase);
