@@ -9,6 +9,7 @@ public enum RollbackScope
     Component,
     /// <summary>The named components plus every component that depends on them, directly or not (the dependents closure).</summary>
     Partial,
-    /// <summary>Only the components whose live state differs from the recovery point.</summary>
+    /// <summary>Of the named components (or all), only those whose live state differs from the recovery point, plus
+    /// every component that depends on them unless exactly those were asked for (<c>--incremental</c>).</summary>
     Incremental,
 }

@@ -1,14 +1,21 @@
 using Kernel.Update.Rollback.Audit;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Restore.Live;
+using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Kernel.Update.Rollback.Operations;
 
-/// <summary>What to roll back: a recovery point, components named (null: all the point holds), and whether
-/// to add every component that depends on them (<see cref="RollbackScope.Partial"/>) or take exactly those.</summary>
-public sealed record RollbackRequest(string PointId, IReadOnlyList<string>? Components, bool Exact, bool Confirmed, string Actor);
+/// <summary>What to roll back: a recovery point (an id, a unique prefix, "latest" or "last-known-good"), components
+/// named (null: all the point holds), and whether to add every component that depends on them
+/// (<see cref="RollbackScope.Partial"/>) or take exactly those. <see cref="Incremental"/> narrows the components to
+/// those whose live tree differs from the point (then adds their dependents unless <see cref="Exact"/>).</summary>
+public sealed record RollbackRequest(string PointId, IReadOnlyList<string>? Components, bool Exact, bool Confirmed, string Actor)
+{
+    public bool Incremental { get; init; }
+}
 
 /// <summary>The outcome of a rollback or a recovery: the end phase, the components in the order they were restored,
 /// and every journaled step in the order it happened (services stopped, components restored, services started).</summary>
@@ -32,13 +39,21 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
         IProgress<RollbackProgress>? progress = null)
     {
         if (!request.Confirmed)
-            throw new RollbackException(RollbackErrorKind.InvalidInput, "a rollback changes the live system: confirm it (rollbackctl rollback ... --yes)");
+            throw new RollbackException(RollbackErrorKind.InvalidInput, "a rollback changes the live system: confirm it with --yes (the API: RollbackRequest.Confirmed)");
         using var storeLock = LockStore(); // no snapshot or prune may touch the store meanwhile
         await RecoverAsync(cancellation, progress);
 
-        var point = RecoveryStore.Open(config.Store).GetPoint(request.PointId);
-        var (scope, components) = Scope(request, point.Components.Select(c => c.Name).ToList());
+        var store = RecoveryStore.Open(config.Store);
+        var point = store.GetPoint(request.PointId);
+        var (scope, components) = Scope(request, store, point);
         var start = DateTimeOffset.UtcNow;
+        if (components.Count == 0)
+        {
+            // Incremental, and nothing differs: there is nothing to change, so no operation is journaled.
+            AuditLog.Append(config.Store, new AuditRecord("rollback", point.Id, scope.ToString(), components, request.Actor, start,
+                DateTimeOffset.UtcNow, "nothing differs", null), logger);
+            return new RollbackOutcome("none", point.Id, RollbackPhase.Completed, [], null, []);
+        }
         try
         {
             using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger);
@@ -90,9 +105,27 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
             [.. journal.State.Steps]);
     }
 
-    /// <summary>The components in scope, dependencies first: the named ones plus their dependents, or exactly them.</summary>
-    private (RollbackScope Scope, List<string> Components) Scope(RollbackRequest request, List<string> inPoint)
+    /// <summary>
+    /// The emergency path: every component the last-known-good point holds goes back to it, with nothing to choose
+    /// and nothing skipped (the safety point, validation and the journal all stay: shortest, but safe).
+    /// </summary>
+    public Task<RollbackOutcome> EmergencyRollBackAsync(bool confirmed, string actor, CancellationToken cancellation = default,
+        IProgress<RollbackProgress>? progress = null) =>
+        RollBackAsync(new RollbackRequest(LastKnownGood.Alias, null, false, confirmed, actor), cancellation, progress);
+
+    /// <summary>The components in scope, dependencies first: the named ones plus their dependents, or exactly them;
+    /// for an incremental rollback, only those of them whose live tree differs from the point (plus dependents).</summary>
+    private (RollbackScope Scope, List<string> Components) Scope(RollbackRequest request, RecoveryStore store, RecoveryPointRecord point)
     {
+        var inPoint = point.Components.Select(c => c.Name).ToList();
+        if (request.Incremental)
+        {
+            var live = new LiveComponents(config, store, logger);
+            var changed = (request.Components is { Count: > 0 } named ? named : inPoint)
+                .Where(name => point.Components.FirstOrDefault(c => c.Name == name) is { } c && !live.Diff(point, c).IsEmpty).ToList();
+            var narrowed = Scope(request with { Components = changed, Incremental = false }, store, point).Components;
+            return (RollbackScope.Incremental, changed.Count == 0 ? [] : narrowed);
+        }
         if (request.Components is not { Count: > 0 } names)
             return (RollbackScope.FullSystem, config.Graph.RestoreOrder(inPoint).Select(c => c.Name).ToList());
         foreach (string name in names)

@@ -57,9 +57,12 @@ public sealed class RecoveryStore
         return null;
     }
 
-    /// <summary>Finds a point by id, unique id prefix, or "latest"; a miss is <see cref="RollbackErrorKind.NotFound"/>.</summary>
+    /// <summary>Finds a point by id, unique id prefix, "latest" or "last-known-good"; a miss is <see cref="RollbackErrorKind.NotFound"/>.</summary>
     public RecoveryPointRecord GetPoint(string idOrPrefix)
     {
+        if (idOrPrefix == LastKnownGood.Alias)
+            return LastKnownGood.Find(Catalog) ?? throw new RollbackException(RollbackErrorKind.NotFound,
+                $"no recovery point in store {Layout.Root} is marked last-known-good (see 'rollbackctl mark-good')");
         if (idOrPrefix == "latest" && Catalog.Points.Count > 0)
             return Catalog.Points.MaxBy(p => p.Sequence)!;
         RecoveryPointRecord? match = null;

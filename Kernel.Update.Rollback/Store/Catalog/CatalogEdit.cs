@@ -11,4 +11,18 @@ public static class CatalogEdit
         Packs = [.. source.Packs],
         PendingUpdatePointId = source.PendingUpdatePointId,
     };
+
+    /// <summary>A copy of <paramref name="point"/> with its last-known-good flag set as given (records in a
+    /// committed catalog are shared, so they are replaced, never changed).</summary>
+    public static RecoveryPointRecord With(RecoveryPointRecord point, bool lastKnownGood) => new()
+    {
+        Id = point.Id,
+        Sequence = point.Sequence,
+        Name = point.Name,
+        Reason = point.Reason,
+        Created = point.Created,
+        LastKnownGood = lastKnownGood,
+        Protected = point.Protected,
+        Components = point.Components,
+    };
 }

@@ -28,8 +28,11 @@ internal static class HelpCommand
         text.AppendLine("rollbackctl - recovery points and rollback for embedded Linux updates");
         text.AppendLine();
         text.AppendLine("Commands:");
+        int width = 0;
         foreach (var spec in CommandTable.Specs)
-            text.AppendLine($"  {spec.Name,-9} {spec.Summary}");
+            width = Math.Max(width, spec.Name.Length);
+        foreach (var spec in CommandTable.Specs)
+            text.AppendLine($"  {spec.Name.PadRight(width)}  {spec.Summary}");
         text.AppendLine();
         text.Append(GlobalOptions);
         text.AppendLine("Run 'rollbackctl help COMMAND' for one command's usage.");

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kernel.Update.Rollback.Cli.Cli;
 using Kernel.Update.Rollback.Cli.Output;
 using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Store;
 
 namespace Kernel.Update.Rollback.Cli.Commands;
 
@@ -11,9 +12,29 @@ internal static class RollbackCommand
     public static int Run(CliContext context)
     {
         var request = new RollbackRequest(context.Args.Positionals[0], context.Args.List("--components"), context.Args.Has("--exact"),
-            context.Args.Has("--yes"), Actor());
+            context.Args.Has("--yes"), Actor())
+        {
+            Incremental = context.Args.Has("--incremental"),
+        };
         var outcome = new RollbackSystem(context.Config, context.Logger).RollBackAsync(request, default, Progress(context)).GetAwaiter().GetResult();
         return Print(context, outcome);
+    }
+
+    public static int Emergency(CliContext context)
+    {
+        var outcome = new RollbackSystem(context.Config, context.Logger).EmergencyRollBackAsync(context.Args.Has("--yes"), Actor(), default, Progress(context))
+            .GetAwaiter().GetResult();
+        return Print(context, outcome);
+    }
+
+    public static int MarkGood(CliContext context)
+    {
+        var point = LastKnownGood.Mark(context.Config.Store, context.Args.Positionals[0], Actor(), context.Logger);
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new MarkGoodOutput(point.Id), CliJsonContext.Default.MarkGoodOutput));
+        else
+            context.Out.WriteLine($"Recovery point {point.Id} is now the last-known-good.");
+        return 0;
     }
 
     public static int Recover(CliContext context)
@@ -32,6 +53,15 @@ internal static class RollbackCommand
 
     private static int Print(CliContext context, RollbackOutcome outcome)
     {
+        if (outcome.Components.Count == 0)
+        {
+            if (context.Json)
+                context.Out.WriteLine(JsonSerializer.Serialize(new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [], null, []),
+                    CliJsonContext.Default.RollbackOutput));
+            else
+                context.Out.WriteLine($"Nothing differs from {outcome.PointId}: nothing was changed.");
+            return 0;
+        }
         if (context.Json)
         {
             var steps = outcome.Steps.Select(s => new RollbackStepOutput(s.Component, s.Step, s.Phase.ToString())).ToList();

@@ -19,6 +19,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(DiffOutput))]
 [JsonSerializable(typeof(RollbackOutput))]
 [JsonSerializable(typeof(RollbackStepOutput))]
+[JsonSerializable(typeof(MarkGoodOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -52,3 +53,5 @@ internal sealed record RollbackOutput(string OperationId, string PointId, string
 
 /// <summary>One journaled step of a rollback, in the order it happened.</summary>
 internal sealed record RollbackStepOutput(string Component, string Step, string Phase);
+
+internal sealed record MarkGoodOutput(string LastKnownGood);
