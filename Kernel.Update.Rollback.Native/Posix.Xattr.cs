@@ -17,56 +17,100 @@ public static unsafe partial class Posix
         using var p = new Utf8String(stackalloc byte[Utf8String.StackSize]);
         fixed (byte* s = p.Encode(path))
         {
-            // Most files have few or no attributes: one call into a stack buffer is the common case.
-            byte* stackList = stackalloc byte[512];
-            nint n = Libc.llistxattr(s, stackList, 512);
-            if (n >= 0)
-            {
-                ParseNameList(new ReadOnlySpan<byte>(stackList, (int)n), names);
-                return;
-            }
-
-            byte[]? rented = null;
-            try
-            {
-                while (true)
-                {
-                    int errno = LastErrno;
-                    if (IsNotSupported(errno))
-                        return;
-                    if (errno != (int)Errno.ERANGE)
-                        ThrowHelper.ThrowNative("llistxattr", path, errno);
-
-                    // The list grew or was larger than the stack buffer: ask for the size, then read again.
-                    nint size = Libc.llistxattr(s, null, 0);
-                    if (size < 0)
-                        continue;
-                    if (size == 0)
-                        return;
-                    if (rented is null || rented.Length < size)
-                    {
-                        if (rented is not null)
-                            ArrayPool<byte>.Shared.Return(rented);
-                        rented = ArrayPool<byte>.Shared.Rent((int)size);
-                    }
-                    fixed (byte* buf = rented)
-                    {
-                        n = Libc.llistxattr(s, buf, (nuint)rented.Length);
-                    }
-                    if (n >= 0)
-                    {
-                        ParseNameList(rented.AsSpan(0, (int)n), names);
-                        return;
-                    }
-                }
-            }
-            finally
-            {
-                if (rented is not null)
-                    ArrayPool<byte>.Shared.Return(rented);
-            }
+            int errno = ListCore(-1, s, names);
+            if (errno != 0)
+                ThrowHelper.ThrowNative("llistxattr", path, errno);
         }
     }
+
+    /// <summary>
+    /// Like <see cref="ListXattrs"/> for <paramref name="name"/> in an open directory, through listxattrat (Linux 6.13),
+    /// which resolves one name instead of a whole path. Returns false, having listed nothing, on a kernel without it
+    /// (remembered: the caller uses the path form from then on).
+    /// </summary>
+    public static bool TryListXattrsAt(SafeFileHandle directory, string name, List<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        names.Clear();
+        if (Volatile.Read(ref _noListXattrAt))
+            return false;
+        using var lease = new FdLease(directory);
+        using var n = new Utf8String(stackalloc byte[Utf8String.StackSize]);
+        fixed (byte* s = n.Encode(name))
+        {
+            int errno = ListCore(lease.Fd, s, names);
+            // ENOSYS before Linux 6.13; EPERM where a seccomp filter refuses syscalls it does not know.
+            if (errno is (int)Errno.ENOSYS or (int)Errno.EPERM)
+            {
+                Volatile.Write(ref _noListXattrAt, true);
+                return false;
+            }
+            if (errno != 0)
+                ThrowHelper.ThrowNative("listxattrat", name, errno);
+            return true;
+        }
+    }
+
+    private static bool _noListXattrAt;
+
+    /// <summary>llistxattr(path) when <paramref name="dirfd"/> is -1, else listxattrat(dirfd, path, AT_SYMLINK_NOFOLLOW);
+    /// fills <paramref name="names"/>, returns 0 or the errno. No xattr support on the file system lists nothing.</summary>
+    private static int ListCore(int dirfd, byte* path, List<string> names)
+    {
+        // Most files have few or no attributes: one call into a stack buffer is the common case.
+        byte* stackList = stackalloc byte[512];
+        nint n = List(dirfd, path, stackList, 512);
+        if (n >= 0)
+        {
+            ParseNameList(new ReadOnlySpan<byte>(stackList, (int)n), names);
+            return 0;
+        }
+
+        byte[]? rented = null;
+        try
+        {
+            while (true)
+            {
+                int errno = LastErrno;
+                if (IsNotSupported(errno))
+                    return 0;
+                if (errno != (int)Errno.ERANGE)
+                    return errno;
+
+                // The list grew or was larger than the stack buffer: ask for the size, then read again.
+                nint size = List(dirfd, path, null, 0);
+                if (size < 0)
+                    continue;
+                if (size == 0)
+                    return 0;
+                if (rented is null || rented.Length < size)
+                {
+                    if (rented is not null)
+                        ArrayPool<byte>.Shared.Return(rented);
+                    rented = ArrayPool<byte>.Shared.Rent((int)size);
+                }
+                fixed (byte* buf = rented)
+                {
+                    n = List(dirfd, path, buf, (nuint)rented.Length);
+                }
+                if (n >= 0)
+                {
+                    ParseNameList(rented.AsSpan(0, (int)n), names);
+                    return 0;
+                }
+            }
+        }
+        finally
+        {
+            if (rented is not null)
+                ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static nint List(int dirfd, byte* path, byte* list, nuint size) =>
+        dirfd < 0
+            ? Libc.llistxattr(path, list, size)
+            : Libc.syscall_listxattrat(Libc.SYS_listxattrat, dirfd, path, (uint)Libc.AT_SYMLINK_NOFOLLOW, list, size);
 
     /// <summary>The value of attribute <paramref name="name"/> of <paramref name="path"/> (lgetxattr); ENODATA if absent.</summary>
     public static byte[] GetXattr(string path, string name)

@@ -1,7 +1,8 @@
 namespace Kernel.Update.Rollback.Native;
 
-/// <summary>A C constant and the value this assembly uses for it on the running architecture.</summary>
-internal readonly record struct HeaderConstant(string Name, long Value);
+/// <summary>A C constant and the value this assembly uses for it on the running architecture. One newer than
+/// the build machine's headers may be <paramref name="MayBeMissing"/>: checked wherever the headers define it.</summary>
+internal readonly record struct HeaderConstant(string Name, long Value, bool MayBeMissing = false);
 
 /// <summary>A C type and the size of its C# mirror.</summary>
 internal readonly record struct HeaderSize(string CType, int Size);
@@ -46,6 +47,7 @@ internal static unsafe class HeaderManifest
         new("SEEK_SET", Libc.SEEK_SET), new("SEEK_CUR", Libc.SEEK_CUR), new("SEEK_END", Libc.SEEK_END),
         new("SEEK_DATA", Libc.SEEK_DATA), new("SEEK_HOLE", Libc.SEEK_HOLE),
         new("SYS_openat2", Libc.SYS_openat2), new("SYS_mknodat", Libc.SYS_mknodat),
+        new("SYS_listxattrat", Libc.SYS_listxattrat, MayBeMissing: true),
         // linux/openat2.h
         new("RESOLVE_NO_XDEV", (long)Libc.RESOLVE_NO_XDEV), new("RESOLVE_NO_MAGICLINKS", (long)Libc.RESOLVE_NO_MAGICLINKS),
         new("RESOLVE_NO_SYMLINKS", (long)Libc.RESOLVE_NO_SYMLINKS), new("RESOLVE_BENEATH", (long)Libc.RESOLVE_BENEATH),

@@ -16,6 +16,8 @@ internal static unsafe partial class Libc
 
     // openat2 was added after the syscall tables were unified: same number everywhere.
     internal const long SYS_openat2 = 437;
+    // listxattrat (Linux 6.13): also after the unification. Older kernels answer ENOSYS; older headers lack the name.
+    internal const long SYS_listxattrat = 465;
     internal static readonly long SYS_mknodat = IsArm64 ? Arm64.SYS_mknodat : X64.SYS_mknodat;
 
     [LibraryImport(libc, SetLastError = true)]
@@ -53,6 +55,9 @@ internal static unsafe partial class Libc
 
     [LibraryImport(libc, SetLastError = true)]
     internal static partial int fchown(int fd, uint owner, uint group);
+
+    [LibraryImport(libc, EntryPoint = "syscall", SetLastError = true)]
+    internal static partial nint syscall_listxattrat(long number, int dirfd, byte* pathname, uint atFlags, byte* list, nuint size);
 
     [LibraryImport(libc, EntryPoint = "syscall", SetLastError = true)]
     internal static partial long syscall_openat2(long number, int dirfd, byte* pathname, open_how* how, nuint size);

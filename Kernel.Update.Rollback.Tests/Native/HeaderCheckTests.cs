@@ -71,7 +71,13 @@ public sealed class HeaderCheckTests
         foreach (string h in HeaderManifest.Headers)
             c.Append("#include <").Append(h).AppendLine(">");
         foreach (HeaderConstant k in HeaderManifest.Constants())
+        {
+            if (k.MayBeMissing)
+                c.AppendLine(CultureInfo.InvariantCulture, $"#ifdef {k.Name}");
             AppendAssert(c, k.Name, k.Value);
+            if (k.MayBeMissing)
+                c.AppendLine("#endif");
+        }
         foreach (HeaderSize s in HeaderManifest.Sizes())
             c.AppendLine(CultureInfo.InvariantCulture, $"_Static_assert(sizeof({s.CType}) == {s.Size}, \"sizeof({s.CType}) is not {s.Size}\");");
         foreach (HeaderOffset o in HeaderManifest.Offsets())

@@ -50,6 +50,29 @@ public sealed class XattrTests : IDisposable
     }
 
     [Fact]
+    public void ListingByDirectoryDescriptorMatchesThePathFormAndDoesNotFollowSymlinks()
+    {
+        string file = _dir.WriteFile("f", "");
+        for (int i = 0; i < 20; i++)
+            Posix.SetXattr(file, $"user.name-number-{i:D3}-padded-to-be-long", [(byte)i]); // past the 512-byte stack list
+        File.CreateSymbolicLink(Path.Combine(_dir.Path, "link"), file);
+        using var dir = Posix.OpenDirectory(_dir.Path);
+        var byPath = new List<string>();
+        Posix.ListXattrs(file, byPath);
+
+        var byDirectory = new List<string>();
+        if (!Posix.TryListXattrsAt(dir, "f", byDirectory))
+        {
+            Assert.Empty(byDirectory); // a kernel before 6.13: the caller falls back to the path form
+            return;
+        }
+        Assert.Equal(byPath.Order(), byDirectory.Order());
+        Assert.Equal(20, byDirectory.Count(n => n.StartsWith("user.", StringComparison.Ordinal)));
+        Assert.True(Posix.TryListXattrsAt(dir, "link", byDirectory));
+        Assert.DoesNotContain(byDirectory, n => n.StartsWith("user.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void XattrCallsDoNotFollowSymlinks()
     {
         string target = _dir.WriteFile("target", "");

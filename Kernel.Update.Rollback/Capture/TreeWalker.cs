@@ -2,6 +2,7 @@ using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store.Manifests;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Capture;
 
@@ -44,50 +45,63 @@ internal sealed class TreeWalker
         if (status.Kind != FileKind.Directory)
             throw Error(RollbackErrorKind.InvalidInput, root, $"is a {status.Kind}, not a directory");
         _device = status.Device;
-        _component.Entries.Add(Describe("", root, status));
-        VisitDirectory("", root, cancellation);
+        _component.Entries.Add(Describe("", root, status, null, null));
+        VisitDirectory("", root, null, null, cancellation);
     }
 
-    private void VisitDirectory(string relative, string absolute, CancellationToken cancellation)
+    /// <summary>Lists, stats and lists extended attributes by the directory's descriptor (statx, readlinkat and,
+    /// from Linux 6.13, listxattrat resolve one name, not the whole absolute path again); before 6.13, and to read
+    /// attribute values (rare), the l-calls go by absolute path.</summary>
+    /// <param name="parent">the open parent of the directory, which is opened by name without following a symlink
+    /// (one swapped in while we walk is refused, not followed); null for the component's root.</param>
+    private void VisitDirectory(string relative, string absolute, SafeFileHandle? parent, string? name, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var names = new List<string>();
+        SafeFileHandle directory;
         try
         {
-            Posix.ReadDirectory(absolute, names);
+            directory = parent is null
+                ? Posix.OpenDirectory(absolute)
+                : Posix.OpenAt(parent, name!, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow);
+            Posix.ReadDirectory(directory, names);
         }
         catch (NativeException e)
         {
             throw Error(RollbackErrorKind.Failed, absolute, "cannot be listed: " + e.Message);
         }
-        names.Sort(StringComparer.Ordinal);
-        foreach (string name in names)
+        using (directory)
         {
-            string childRelative = relative.Length == 0 ? name : relative + "/" + name;
-            string childAbsolute = absolute + "/" + name;
-            if (!Posix.TryLStat(childAbsolute, out var status))
-                continue; // removed while we walked: it is simply not part of this snapshot
-            if (status.Kind == FileKind.Socket)
+            names.Sort(StringComparer.Ordinal);
+            foreach (string child in names)
             {
-                Log.SkippedSocket(_logger, _component.Component.Name, childAbsolute);
-                continue;
-            }
-            var entry = Describe(childRelative, childAbsolute, status);
-            _component.Entries.Add(entry);
-            _counters.EntriesScanned++;
-            if (entry.Kind == EntryKind.Directory)
-            {
-                if (status.Device != _device)
+                string childRelative = relative.Length == 0 ? child : relative + "/" + child;
+                string childAbsolute = absolute + "/" + child;
+                if (!Posix.TryLStatAt(directory, child, out var status))
+                    continue; // removed while we walked: it is simply not part of this snapshot
+                if (status.Kind == FileKind.Socket)
                 {
-                    Log.MountPointNotCrossed(_logger, _component.Component.Name, childAbsolute);
+                    Log.SkippedSocket(_logger, _component.Component.Name, childAbsolute);
                     continue;
                 }
-                VisitDirectory(childRelative, childAbsolute, cancellation);
+                var entry = Describe(childRelative, childAbsolute, status, directory, child);
+                _component.Entries.Add(entry);
+                Interlocked.Increment(ref _counters.EntriesScanned); // components are walked side by side
+                if (entry.Kind == EntryKind.Directory)
+                {
+                    if (status.Device != _device)
+                    {
+                        Log.MountPointNotCrossed(_logger, _component.Component.Name, childAbsolute);
+                        continue;
+                    }
+                    VisitDirectory(childRelative, childAbsolute, directory, child, cancellation);
+                }
             }
         }
     }
 
-    private ManifestEntry Describe(string relative, string absolute, in FileStatus status)
+    /// <param name="directory">the open parent directory and <paramref name="name"/> in it; null for the root.</param>
+    private ManifestEntry Describe(string relative, string absolute, in FileStatus status, SafeFileHandle? directory, string? name)
     {
         if (status.Kind != FileKind.Directory && status.NLink > 1)
         {
@@ -120,8 +134,8 @@ internal sealed class TreeWalker
                 if (!(unchanged && TryReuse(entry, before!)) && !(_reference?.Find(relative) is { Kind: EntryKind.Regular } same && TryReuse(entry, same)))
                 {
                     _work.Add(new FileWork(entry, absolute, _component));
-                    _counters.FilesToRead++;
-                    _counters.BytesToRead += status.Size;
+                    Interlocked.Increment(ref _counters.FilesToRead);
+                    Interlocked.Add(ref _counters.BytesToRead, status.Size);
                 }
                 else
                 {
@@ -130,14 +144,14 @@ internal sealed class TreeWalker
                 _component.DataBytes += entry.DataLength;
                 break;
             case EntryKind.Symlink:
-                entry.LinkTarget = unchanged ? before!.LinkTarget : ReadLinkOrThrow(absolute);
+                entry.LinkTarget = unchanged ? before!.LinkTarget : ReadLinkOrThrow(absolute, directory, name);
                 break;
             case EntryKind.CharDevice:
             case EntryKind.BlockDevice:
                 entry.RDev = status.RDev;
                 break;
         }
-        entry.Xattrs = unchanged ? before!.Xattrs : ReadXattrs(absolute);
+        entry.Xattrs = unchanged ? before!.Xattrs : ReadXattrs(absolute, directory, name);
         return entry;
     }
 
@@ -151,11 +165,11 @@ internal sealed class TreeWalker
         return true;
     }
 
-    private string ReadLinkOrThrow(string absolute)
+    private string ReadLinkOrThrow(string absolute, SafeFileHandle? directory, string? name)
     {
         try
         {
-            return Posix.ReadLink(absolute);
+            return directory is null ? Posix.ReadLink(absolute) : Posix.ReadLinkAt(directory, name!);
         }
         catch (NativeException e)
         {
@@ -163,11 +177,12 @@ internal sealed class TreeWalker
         }
     }
 
-    private XattrEntry[] ReadXattrs(string absolute)
+    private XattrEntry[] ReadXattrs(string absolute, SafeFileHandle? directory, string? name)
     {
         try
         {
-            Posix.ListXattrs(absolute, _xattrNames);
+            if (directory is null || !Posix.TryListXattrsAt(directory, name!, _xattrNames))
+                Posix.ListXattrs(absolute, _xattrNames);
             if (_xattrNames.Count == 0)
                 return [];
             _xattrNames.Sort(StringComparer.Ordinal);

@@ -49,4 +49,17 @@ internal static class Workers
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
         }
     }
+
+    /// <summary>The same for items that need no per-worker state.</summary>
+    public static void ForEach<TItem>(IReadOnlyList<TItem> items, Action<TItem> body, CancellationToken cancellation) =>
+        ForEach(items, static () => Stateless.Instance, (_, item) => body(item), cancellation);
+
+    private sealed class Stateless : IDisposable
+    {
+        public static readonly Stateless Instance = new();
+
+        public void Dispose()
+        {
+        }
+    }
 }

@@ -167,7 +167,8 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         // The root itself is addressed by its descriptor; anything else through its directory's descriptor.
         string path = name == "." ? $"/proc/self/fd/{dir.DangerousGetHandle()}/." : ComponentTree.XattrPath(dir, name);
         var present = new List<string>();
-        Posix.ListXattrs(path, present);
+        if (name == "." || !Posix.TryListXattrsAt(dir, name, present))
+            Posix.ListXattrs(path, present);
         foreach (string existing in present)
         {
             bool wanted = false;

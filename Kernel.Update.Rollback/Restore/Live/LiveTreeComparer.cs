@@ -137,14 +137,16 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
     {
         if (entry.Kind == EntryKind.HardLink)
             return; // its metadata is its first name's
-        bool sameXattrs = SameXattrs(entry, name == "." ? tree.AbsoluteRoot : ComponentTree.XattrPath(directory, name));
+        bool sameXattrs = SameXattrs(entry, name == "." ? tree.AbsoluteRoot : ComponentTree.XattrPath(directory, name), name == "." ? null : directory, name);
         MetadataDifferences.Record(plan, entry,
             MetadataDifferences.Of(entry, status.Uid, status.Gid, status.Mode, status.MTimeSeconds, status.MTimeNanoseconds, sameXattrs));
     }
 
-    private bool SameXattrs(ManifestEntry entry, string path)
+    private bool SameXattrs(ManifestEntry entry, string path, SafeFileHandle? directory, string name)
     {
-        Posix.ListXattrs(path, _xattrNames);
+        // listxattrat (Linux 6.13) resolves one name; /proc/self/fd/N/name costs a procfs lookup per call.
+        if (directory is null || !Posix.TryListXattrsAt(directory, name, _xattrNames))
+            Posix.ListXattrs(path, _xattrNames);
         if (_xattrNames.Count != entry.Xattrs.Length)
             return false;
         foreach (var xattr in entry.Xattrs)
