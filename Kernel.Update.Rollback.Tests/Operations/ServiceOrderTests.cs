@@ -127,6 +127,59 @@ public sealed class ServiceOrderTests
         }
     }
 
+    [Fact]
+    public void ARollbackKilledAnywhereAmongItsServicesIsFinishedByRecoverWithEveryServiceRunning()
+    {
+        using var bed = Bed(out string svc);
+        try
+        {
+            var target = bed.Snapshot("target");
+            Update(bed);
+            var updated = bed.Snapshot("updated");
+            StartAll(svc);
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes").EnsureSuccess();
+            long fullRun = Math.Max(watch.ElapsedMilliseconds, 100);
+            const int moments = 12;
+            int inside = 0;
+            for (int moment = 0; moment < moments; moment++)
+            {
+                Reset(bed, updated);
+                StartAll(svc);
+                var pidsBefore = Pids(bed);
+                CliRunner.RunAndKillAfter((int)(fullRun * (moment + 0.5) / moments), "--config", bed.ConfigPath, "rollback", target.Id,
+                    "--components", "drivers", "--yes");
+                inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
+                CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
+
+                var pids = Pids(bed);
+                foreach (string service in Services)
+                    Assert.True(Alive(pids[service]), $"moment {moment}: {service} is not running after recover");
+                Assert.Equal(pidsBefore["dbd"], pids["dbd"]);
+                Assert.Equal(pidsBefore["syncd"], pids["syncd"]);
+                string[] scope = [File.ReadAllText(bed.Live("lib/modules/net.ko")), File.ReadAllText(bed.Live("opt/app/app.conf")),
+                    File.ReadAllText(bed.Live("opt/ui/index.html"))];
+                Assert.True(scope.SequenceEqual(["driver v1\n", "ok\nv1\n", "ui v1\n"]) || scope.SequenceEqual(["driver v2\n", "ok\nv2\n", "ui v2\n"]),
+                    $"moment {moment}: the scope is mixed: {string.Join(" | ", scope)}");
+                Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));
+                Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
+            }
+            Assert.True(inside >= 3, $"only {inside} of {moments} kills landed inside an operation");
+        }
+        finally
+        {
+            StopAll(svc);
+        }
+    }
+
+    private static void Reset(StoreTestBed bed, Kernel.Update.Rollback.Store.Catalog.RecoveryPointRecord updated)
+    {
+        var store = Kernel.Update.Rollback.Store.RecoveryStore.Open(bed.Store);
+        var live = new Kernel.Update.Rollback.Restore.Live.LiveComponents(bed.Config, store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        foreach (var component in updated.Components)
+            live.Restore(updated, component);
+    }
+
     private static StoreTestBed Bed(out string svc)
     {
         var bed = new StoreTestBed(Components);
