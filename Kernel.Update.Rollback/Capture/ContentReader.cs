@@ -1,39 +1,32 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Chunking;
 using Kernel.Update.Rollback.Store.Manifests;
-using Kernel.Update.Rollback.Store.Packs;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Capture;
 
 /// <summary>
 /// One worker's reading of changed files: read each data region in large reads into one pooled buffer,
-/// cut it with FastCDC, hash every chunk, and put only chunks the store lacks into the worker's frame,
-/// which is compressed and appended to a pack when full. No allocation per chunk: the buffers live as
-/// long as the worker. <see cref="Finish"/> writes the last, partly filled frame.
+/// cut it with FastCDC, and hand each chunk to the worker's <see cref="ChunkStorer"/>. No allocation per
+/// chunk: the buffers live as long as the worker. <see cref="Finish"/> writes the last, partly filled frame.
 /// </summary>
 internal sealed class ContentReader : IDisposable
 {
-    private readonly ChunkSink _sink;
     private readonly ChunkerParameters _chunking;
     private readonly SnapshotCounters _counters;
-    private readonly FrameBuilder _frame;
+    private readonly ChunkStorer _storer;
     private readonly byte[] _buffer;
     private readonly List<ChunkRef> _chunks = [];
-    // The components whose new chunks wait in the frame, with their plain bytes, so each is credited its share of the frame's pack bytes.
-    private readonly List<(ComponentCapture Component, int Plain)> _pending = [];
     private readonly List<FileExtent> _extents = [];
 
     public ContentReader(ChunkSink sink, ChunkerParameters chunking, int compressionLevel, SnapshotCounters counters)
     {
-        _sink = sink;
         _chunking = chunking;
         _counters = counters;
-        _frame = new FrameBuilder(sink.Packs, compressionLevel, chunking.MaxSize);
+        _storer = new ChunkStorer(sink, compressionLevel, chunking.MaxSize, counters);
         // Several maximum chunks per read: fewer syscalls, and the chunker always sees a whole chunk.
         _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4 * chunking.MaxSize, 1 << 20));
     }
@@ -133,7 +126,7 @@ internal sealed class ContentReader : IDisposable
                 int cut = FastCdc.NextCut(remaining, _chunking, final);
                 if (cut == 0)
                     break;
-                StoreChunk(remaining[..cut], work);
+                _chunks.Add(_storer.Store(remaining[..cut], work.Component));
                 consumed += cut;
             }
             if (final && consumed >= filled)
@@ -143,33 +136,8 @@ internal sealed class ContentReader : IDisposable
         }
     }
 
-    private void StoreChunk(ReadOnlySpan<byte> chunk, FileWork work)
-    {
-        Span<byte> digest = stackalloc byte[Hash256.Size];
-        SHA256.HashData(chunk, digest);
-        var hash = Hash256.Read(digest);
-        _chunks.Add(new ChunkRef(hash, chunk.Length));
-        if (!_sink.Claim(hash))
-            return;
-        _pending.Add((work.Component, chunk.Length));
-        if (_frame.Add(hash, chunk) is { } written)
-            Credit(written);
-    }
-
     /// <summary>Writes the frame still being filled. Call once the worker has read its last file.</summary>
-    public void Finish()
-    {
-        if (_frame.Flush() is { } written)
-            Credit(written);
-    }
-
-    private void Credit(FrameWritten written)
-    {
-        foreach (var (component, plain) in _pending)
-            Interlocked.Add(ref component.AddedBytes, (long)written.PackBytes * plain / written.PlainLength);
-        Interlocked.Add(ref _counters.BytesAdded, written.PackBytes);
-        _pending.Clear();
-    }
+    public void Finish() => _storer.Finish();
 
     private static RollbackException Error(FileWork work, string what) =>
         new(RollbackErrorKind.Failed, $"component {work.Component.Component.Name}: {work.AbsolutePath} {what}");
@@ -177,6 +145,6 @@ internal sealed class ContentReader : IDisposable
     public void Dispose()
     {
         ArrayPool<byte>.Shared.Return(_buffer);
-        _frame.Dispose();
+        _storer.Dispose();
     }
 }

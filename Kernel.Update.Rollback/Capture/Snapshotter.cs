@@ -22,7 +22,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     /// <summary>Takes the recovery point and records it, or its failure, in the store's audit log.</summary>
     public RecoveryPointRecord Create(SnapshotRequest request, CancellationToken cancellation = default) =>
         Audit.AuditLog.Record(config.Store, "snapshot", request.Reason.ToString(),
-            request.Components ?? [.. config.Components.Where(c => c.IsTree).Select(c => c.Name)], null, logger,
+            request.Components ?? [.. config.Components.Select(c => c.Name)], null, logger,
             () => CreateCore(request, cancellation), point => point.Id);
 
     private RecoveryPointRecord CreateCore(SnapshotRequest request, CancellationToken cancellation)
@@ -37,16 +37,36 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             Log.LeftoversCollected(logger, collected, layout.Root);
 
         var counters = request.Counters;
-        var captures = Walk(components, store, request, cancellation, out var work);
+        var trees = Walk(components.Where(c => c.IsTree).ToList(), store, request, cancellation, out var work);
+        var blocks = new List<BlockCapture>();
+        try
+        {
+            foreach (var component in components)
+                if (!component.IsTree)
+                    blocks.Add(BlockCapture.Open(component, config.Locate(component), BlockChunkSize));
+            // Manifests in the configuration's order, trees and blocks alike.
+            var captures = components.Select(c => trees.FirstOrDefault(t => t.Component == c) ?? blocks.First(b => b.Capture.Component == c).Capture).ToList();
+            CheckSpace(layout, work, captures, blocks);
+            return Store(request, store, layout, captures, work, blocks, cancellation);
+        }
+        finally
+        {
+            foreach (var block in blocks)
+                block.Dispose();
+        }
+    }
 
-        CheckSpace(layout, work, captures);
-
+    private RecoveryPointRecord Store(SnapshotRequest request, RecoveryStore store, StoreLayout layout, List<ComponentCapture> captures,
+        List<FileWork> work, List<BlockCapture> blocks, CancellationToken cancellation)
+    {
+        var counters = request.Counters;
         counters.Phase = "reading";
         var chunking = new ChunkerParameters(config.Chunking.MinSize, config.Chunking.AvgSize, config.Chunking.MaxSize);
         using (var packs = new PackWriter(layout))
         {
             var sink = new ChunkSink(store.Index, packs);
             ReadAll(work, sink, chunking, counters, cancellation);
+            ReadBlocks(blocks, sink, counters, cancellation);
             counters.Phase = "committing";
             var newPacks = packs.Complete();
             if (newPacks.Count > 0)
@@ -110,32 +130,28 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
 
     private List<Component> Select(IReadOnlyList<string>? names)
     {
-        var selected = new List<Component>();
         if (names is null || names.Count == 0)
         {
-            foreach (var component in config.Components)
-            {
-                if (component.IsTree)
-                    selected.Add(component);
-                else
-                    Log.BlockComponentSkipped(logger, component.Name);
-            }
-            if (selected.Count == 0)
-                throw new RollbackException(RollbackErrorKind.InvalidInput, "the configuration has no tree components to snapshot");
-            return selected;
+            if (config.Components.Count == 0)
+                throw new RollbackException(RollbackErrorKind.InvalidInput, "the configuration has no components to snapshot");
+            return [.. config.Components];
         }
+        var selected = new List<Component>();
         foreach (string name in names)
         {
             var component = config.Components.FirstOrDefault(c => c.Name == name)
                 ?? throw new RollbackException(RollbackErrorKind.InvalidInput,
                     $"component '{name}' is not in the configuration (known: {string.Join(", ", config.Components.Select(c => c.Name))})");
-            if (!component.IsTree)
-                throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {name} is a block component; block snapshots are not supported yet");
             if (!selected.Contains(component))
                 selected.Add(component);
         }
         return selected;
     }
+
+    /// <summary>The fixed chunk size of block components: the configured average, rounded to a power of two so
+    /// chunks tile the aligned reads, within what a frame takes.</summary>
+    private int BlockChunkSize => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)config.Chunking.AvgSize), 4096,
+        Math.Min(1 << 20, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)config.Chunking.MaxSize + 1) / 2));
 
     private string ResolveTree(Component component) => config.Locate(component);
 
@@ -169,11 +185,13 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     }
 
     /// <summary>Refuses before writing when the worst case (nothing compresses, nothing dedups) would not fit with the reserve.</summary>
-    private void CheckSpace(StoreLayout layout, List<FileWork> work, List<ComponentCapture> captures)
+    private void CheckSpace(StoreLayout layout, List<FileWork> work, List<ComponentCapture> captures, List<BlockCapture> blocks)
     {
         long need = 0;
         foreach (var item in work)
             need += item.Entry.Size;
+        foreach (var block in blocks)
+            need += block.Size;
         foreach (var capture in captures)
             need += capture.Entries.Count * 64L;
         need += need / 64; // pack entry headers and indexes
@@ -197,6 +215,16 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             static (reader, item) => reader.Read(item), cancellation, static reader => reader.Finish());
     }
 
+    /// <summary>Reads the block components region by region on one worker per core, each with its own frame.</summary>
+    private void ReadBlocks(List<BlockCapture> blocks, ChunkSink sink, SnapshotCounters counters, CancellationToken cancellation)
+    {
+        var regions = new List<BlockRegion>();
+        foreach (var block in blocks)
+            regions.AddRange(block.Regions());
+        Workers.ForEach(regions, () => new BlockReader(sink, config.Compression.Level, config.Chunking.MaxSize, counters),
+            static (reader, region) => reader.Read(region), cancellation, static reader => reader.Finish());
+    }
+
     /// <summary>Files of <see cref="LargeFile"/> or more go first, largest first, so no worker is left alone with
     /// a big file at the end; the rest keep walk order, so neighbouring small files share frames.</summary>
     private static void ScheduleLargestFirst(List<FileWork> work)
@@ -215,6 +243,9 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
 
     private const long LargeFile = 1 << 20;
 
+    /// <summary>Where <c>restore --to DIR</c> puts a block component's image: its configured name under DIR.</summary>
+    private static string BlockExportPath(string block) => block.TrimStart('/');
+
     private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture, Dictionary<string, Manifest>? written)
     {
         var manifest = new Manifest(capture.Entries);
@@ -224,7 +255,8 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         {
             Name = capture.Component.Name,
             Category = capture.Component.Category.ToString(),
-            Path = capture.Component.Path!,
+            Path = capture.Component.Path ?? BlockExportPath(capture.Component.Block!),
+            Block = capture.Component.Block,
             Manifest = hash.ToString(),
             Entries = capture.Entries.Count,
             Files = capture.Files,

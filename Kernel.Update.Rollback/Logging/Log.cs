@@ -18,9 +18,6 @@ internal static partial class Log
     [LoggerMessage(202, LogLevel.Warning, "Component {Component}: {Path} is another file system's mount point; its contents are not part of the snapshot")]
     public static partial void MountPointNotCrossed(ILogger logger, string component, string path);
 
-    [LoggerMessage(203, LogLevel.Information, "Component {Component} is a block component: skipped (block snapshots are not supported yet)")]
-    public static partial void BlockComponentSkipped(ILogger logger, string component);
-
     [LoggerMessage(204, LogLevel.Warning, "Component {Component}: previous manifest is unusable, reading every file: {Reason}")]
     public static partial void PreviousManifestUnusable(ILogger logger, string component, string reason);
 
@@ -32,6 +29,9 @@ internal static partial class Log
 
     [LoggerMessage(302, LogLevel.Information, "Component {Component} restored in place: {Removed} removed, {Created} written, {Fixed} metadata fixed")]
     public static partial void LiveComponentRestored(ILogger logger, string component, int removed, int created, int @fixed);
+
+    [LoggerMessage(303, LogLevel.Information, "Restored block component {Component} as image {Path}: {Bytes} bytes")]
+    public static partial void BlockImageExported(ILogger logger, string component, string path, long bytes);
 
     [LoggerMessage(401, LogLevel.Warning, "Audit log {Path} could not be written: {Reason}")]
     public static partial void AuditNotWritten(ILogger logger, string path, string reason);

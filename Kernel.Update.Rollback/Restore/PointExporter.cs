@@ -8,8 +8,9 @@ namespace Kernel.Update.Rollback.Restore;
 
 /// <summary>
 /// <c>rollbackctl restore ID --to DIR</c>: recreates each tree component of a recovery point at
-/// DIR/&lt;component path&gt;, exactly, for inspection and tests. The live system is not touched, and an
-/// existing non-empty target is refused rather than merged into.
+/// DIR/&lt;component path&gt;, exactly, and each block component as an image file at DIR/&lt;its block path&gt;,
+/// for inspection and tests. The live system is not touched, and an existing non-empty target is refused
+/// rather than merged into.
 /// </summary>
 public sealed class PointExporter(RecoveryStore store, ILogger logger)
 {
@@ -23,6 +24,8 @@ public sealed class PointExporter(RecoveryStore store, ILogger logger)
         foreach (var (record, _) in manifests)
         {
             string target = Path.Combine(root, record.Path);
+            if (record.Block is not null && (File.Exists(target) || Directory.Exists(target)))
+                throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {record.Name}: target {target} exists; restore --to writes a block image only where nothing is");
             if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
                 throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {record.Name}: target {target} is not empty; restore --to needs an empty or new directory");
             if (File.Exists(target))
@@ -33,6 +36,12 @@ public sealed class PointExporter(RecoveryStore store, ILogger logger)
         foreach (var (record, manifest) in manifests)
         {
             string target = Path.Combine(root, record.Path);
+            if (record.Block is not null)
+            {
+                WriteImage(record, manifest, target);
+                done.Add((record.Name, target, manifest.Entries.Count));
+                continue;
+            }
             Directory.CreateDirectory(target);
             materializer.Materialize(record.Name, manifest, target, cancellation);
             done.Add((record.Name, target, manifest.Entries.Count));
@@ -41,6 +50,19 @@ public sealed class PointExporter(RecoveryStore store, ILogger logger)
         using (var handle = Posix.OpenDirectory(root))
             Posix.SyncFs(handle);
         return done;
+    }
+
+    /// <summary>A block component's image, written as one file, chunk after chunk.</summary>
+    private void WriteImage(ComponentSnapshotRecord record, Store.Manifests.Manifest manifest, string target)
+    {
+        var image = manifest.Find(Capture.BlockCapture.ImageName)
+            ?? throw new RollbackException(RollbackErrorKind.CorruptedData, $"recovery point component {record.Name}: its manifest has no {Capture.BlockCapture.ImageName} entry");
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        using var handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        using var reader = new ChunkReader(store.Layout, store.Index);
+        ContentWriter.Write(handle, image, reader);
+        RandomAccess.SetLength(handle, image.Size);
+        Log.BlockImageExported(logger, record.Name, target, image.Size);
     }
 
     private static List<ComponentSnapshotRecord> Select(RecoveryPointRecord point, IReadOnlyList<string>? names)

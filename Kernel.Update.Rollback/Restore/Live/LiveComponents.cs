@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
@@ -22,6 +23,7 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     /// <summary>Compares the live tree of <paramref name="component"/> with <paramref name="manifest"/>, its manifest already loaded.</summary>
     public LivePlan Diff(ComponentSnapshotRecord component, Manifest manifest)
     {
+        RefuseBlock(component);
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: false);
         return new LiveTreeComparer(_chunking).Compare(tree, manifest);
     }
@@ -33,9 +35,18 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     public LivePlan Restore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
         LivePlan? plan = null, ChunkStage? stage = null)
     {
+        RefuseBlock(component);
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: true)!;
         plan ??= new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
         new DeltaRestorer(store, logger).Apply(tree, plan, cancellation, stage);
         return plan;
+    }
+
+    /// <summary>Live trees only: a block component's image is compared and rewritten chunk by chunk, which is not built yet.</summary>
+    public static void RefuseBlock(ComponentSnapshotRecord component)
+    {
+        if (component.Block is not null)
+            throw new RollbackException(RollbackErrorKind.InvalidInput,
+                $"component {component.Name} is a block component ({component.Block}): comparing and rolling back a live block device is not supported yet; name the tree components with --components");
     }
 }

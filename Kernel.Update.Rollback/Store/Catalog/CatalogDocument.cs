@@ -32,7 +32,10 @@ public sealed class ComponentSnapshotRecord
 {
     public string Name { get; set; } = "";
     public string Category { get; set; } = "";
+    /// <summary>The tree, relative to the device root; for a block component, where <c>restore --to</c> puts its image.</summary>
     public string Path { get; set; } = "";
+    /// <summary>The block device or image file of a block component, as configured; null for a tree.</summary>
+    public string? Block { get; set; }
     /// <summary>SHA-256 (hex) of the manifest file, which is also its name under manifests/.</summary>
     public string Manifest { get; set; } = "";
     public long Entries { get; set; }

@@ -8,11 +8,11 @@ internal static class CommandTable
     public static readonly CommandSpec[] Specs =
     [
         new("snapshot", "rollbackctl snapshot [--name TEXT] [--components a,b] [--json]",
-            "Take a recovery point of the tree components (all, or those named).", ["--name", "--components"], [], 0, 0),
+            "Take a recovery point of the components (all, or those named): trees, and block devices or image files.", ["--name", "--components"], [], 0, 0),
         new("list", "rollbackctl list [--json]", "List the recovery points in the store, oldest first.", [], [], 0, 0),
         new("show", "rollbackctl show ID [--json]", "Show one recovery point and its components. ID may be a unique prefix or 'latest'.", [], [], 1, 1),
         new("restore", "rollbackctl restore ID --to DIR [--components a,b] [--json]",
-            "Recreate each tree component of a recovery point at DIR/<component path>, exactly. The live system is not touched.",
+            "Recreate each tree component of a recovery point at DIR/<component path>, exactly, and each block component as an image at DIR/<block path>. The live system is not touched.",
             ["--to", "--components"], [], 1, 1),
         new("diff", "rollbackctl diff ID [--components a,b] [--json]",
             "Show what changed in the live system since a recovery point: added, removed, modified, metadata only.", ["--components"], [], 1, 1),

@@ -1,0 +1,96 @@
+using Kernel.Update.Rollback.Components;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store.Manifests;
+using Microsoft.Win32.SafeHandles;
+
+namespace Kernel.Update.Rollback.Capture;
+
+/// <summary>
+/// A block component's part of a snapshot: the device (or image file) as one manifest entry, <see cref="ImageName"/>,
+/// under an empty root directory, so manifests, verify and restore treat it as they treat a file. The content is
+/// cut into fixed chunks of the configured average size at fixed offsets: file systems change whole aligned blocks,
+/// so an aligned chunk changes only where the device did, and a rollback can compare chunk i of the live device
+/// with chunk i of the snapshot without cutting it again. Read in regions, one worker per core.
+/// </summary>
+internal sealed class BlockCapture : IDisposable
+{
+    /// <summary>The name of the device's content in a block component's manifest.</summary>
+    public const string ImageName = "image";
+
+    /// <summary>Bytes a worker reads at a time: a multiple of any chunk size and sector size in use.</summary>
+    public const int RegionLength = 8 << 20;
+
+    private BlockCapture(ComponentCapture capture, SafeFileHandle handle, bool direct, long size, int chunkSize)
+    {
+        Capture = capture;
+        Handle = handle;
+        Direct = direct;
+        Size = size;
+        ChunkSize = chunkSize;
+        Image = new ManifestEntry
+        {
+            Path = ImageName,
+            Kind = EntryKind.Regular,
+            Mode = 0b110_000_000,
+            Size = size,
+            Chunks = new ChunkRef[(int)((size + chunkSize - 1) / chunkSize)],
+        };
+        capture.Entries.Add(new ManifestEntry { Path = "", Kind = EntryKind.Directory, Mode = 0b111_000_000 });
+        capture.Entries.Add(Image);
+        capture.Files = 1;
+        capture.DataBytes = size;
+    }
+
+    public ComponentCapture Capture { get; }
+    public SafeFileHandle Handle { get; }
+    /// <summary>O_DIRECT: a block device is read around the page cache, which a large device would only flush.</summary>
+    public bool Direct { get; }
+    public long Size { get; }
+    public int ChunkSize { get; }
+    public ManifestEntry Image { get; }
+
+    /// <summary>Opens the device or image file of <paramref name="component"/> at <paramref name="path"/> (a symlink such as
+    /// /dev/disk/by-label/... is followed: it is the configuration's name for the device).</summary>
+    public static BlockCapture Open(Component component, string path, int chunkSize)
+    {
+        FileStatus status;
+        try
+        {
+            status = Posix.Stat(path);
+        }
+        catch (NativeException e)
+        {
+            throw new RollbackException(e.Errno == (int)Errno.ENOENT ? RollbackErrorKind.NotFound : RollbackErrorKind.Failed,
+                $"component {component.Name}: block {path} cannot be found: {e.Message}");
+        }
+        if (status.Kind is not (FileKind.BlockDevice or FileKind.Regular))
+            throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {component.Name}: block {path} is a {status.Kind}, not a block device or image file");
+        bool device = status.Kind == FileKind.BlockDevice;
+        SafeFileHandle handle;
+        try
+        {
+            handle = Posix.Open(path, OpenFlags.ReadOnly | (device ? OpenFlags.Direct : OpenFlags.None));
+        }
+        catch (NativeException e)
+        {
+            throw new RollbackException(RollbackErrorKind.Failed, $"component {component.Name}: block {path} cannot be opened: {e.Message}");
+        }
+        long size = device ? BlockDevice.GetSize(handle) : status.Size;
+        if (device && (size % BlockDevice.GetLogicalSectorSize(handle) != 0 || RegionLength % BlockDevice.GetLogicalSectorSize(handle) != 0))
+            throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {component.Name}: block {path} has a size or sector size that direct reads cannot cover");
+        return new BlockCapture(new ComponentCapture(component, path), handle, device, size, chunkSize);
+    }
+
+    /// <summary>The regions the device is read in, for the workers.</summary>
+    public IEnumerable<BlockRegion> Regions()
+    {
+        for (long offset = 0; offset < Size; offset += RegionLength)
+            yield return new BlockRegion(this, offset, (int)Math.Min(RegionLength, Size - offset));
+    }
+
+    public void Dispose() => Handle.Dispose();
+}
+
+/// <summary>A stretch of a block component for one worker to read: starts on a chunk boundary.</summary>
+internal readonly record struct BlockRegion(BlockCapture Block, long Offset, int Length);

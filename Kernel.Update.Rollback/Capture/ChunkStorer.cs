@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Manifests;
+using Kernel.Update.Rollback.Store.Packs;
+
+namespace Kernel.Update.Rollback.Capture;
+
+/// <summary>
+/// One worker's way into the store: hash a chunk, and if the store lacks it, put it into the worker's frame,
+/// which is compressed and appended to a pack when full; each component is credited its share of the pack
+/// bytes. No allocation per chunk. <see cref="Finish"/> writes the last, partly filled frame.
+/// </summary>
+internal sealed class ChunkStorer : IDisposable
+{
+    private readonly ChunkSink _sink;
+    private readonly SnapshotCounters _counters;
+    private readonly FrameBuilder _frame;
+    // The components whose new chunks wait in the frame, with their plain bytes, so each is credited its share of the frame's pack bytes.
+    private readonly List<(ComponentCapture Component, int Plain)> _pending = [];
+
+    public ChunkStorer(ChunkSink sink, int compressionLevel, int maxChunkLength, SnapshotCounters counters)
+    {
+        _sink = sink;
+        _counters = counters;
+        _frame = new FrameBuilder(sink.Packs, compressionLevel, maxChunkLength);
+    }
+
+    public ChunkRef Store(ReadOnlySpan<byte> chunk, ComponentCapture component)
+    {
+        Span<byte> digest = stackalloc byte[Hash256.Size];
+        SHA256.HashData(chunk, digest);
+        var hash = Hash256.Read(digest);
+        if (_sink.Claim(hash))
+        {
+            _pending.Add((component, chunk.Length));
+            if (_frame.Add(hash, chunk) is { } written)
+                Credit(written);
+        }
+        return new ChunkRef(hash, chunk.Length);
+    }
+
+    public void Finish()
+    {
+        if (_frame.Flush() is { } written)
+            Credit(written);
+    }
+
+    private void Credit(FrameWritten written)
+    {
+        foreach (var (component, plain) in _pending)
+            Interlocked.Add(ref component.AddedBytes, (long)written.PackBytes * plain / written.PlainLength);
+        Interlocked.Add(ref _counters.BytesAdded, written.PackBytes);
+        _pending.Clear();
+    }
+
+    public void Dispose() => _frame.Dispose();
+}
