@@ -9,7 +9,7 @@ namespace Kernel.Update.Rollback.Tests.Capture;
 /// <summary>
 /// Block components through the real CLI: an image file and a real ext4 on a loop device are snapshotted in
 /// fixed aligned chunks, verified, and restored byte for byte as image files; a re-snapshot stores only the
-/// chunks that changed. Rolling back a live block device is not built yet and is refused by name.
+/// chunks that changed; a rollback rewrites only the chunks that differ, and refuses a device mounted read-write.
 /// </summary>
 public sealed class BlockSnapshotTests
 {
@@ -57,19 +57,74 @@ public sealed class BlockSnapshotTests
     }
 
     [Fact]
-    public void ABlockComponentIsRefusedByNameWhereOnlyTreesAreComparedOrRolledBack()
+    public void AnImageRollsBackByRewritingOnlyTheChunksThatDiffer()
+    {
+        using var bed = new StoreTestBed("""
+            [
+              { "name": "kernel", "category": "KernelCore", "block": "kernel.img" },
+              { "name": "modules", "category": "DeviceDrivers", "path": "lib/modules", "dependsOn": ["kernel"] }
+            ]
+            """);
+        string image = bed.Live("kernel.img");
+        var content = new byte[8 << 20];
+        new Random(5).NextBytes(content);
+        File.WriteAllBytes(image, content);
+        Directory.CreateDirectory(bed.Live("lib/modules"));
+        File.WriteAllText(bed.Live("lib/modules/net.ko"), "v1\n");
+        var point = bed.Snapshot("before the update");
+        string before = Sha(image);
+        using (var file = File.OpenWrite(image))
+            foreach (long offset in new long[] { 0, 3L << 20, (8L << 20) - 4096 })
+            {
+                file.Position = offset;
+                file.Write(RandomNumberGenerator.GetBytes(4096));
+            }
+        File.WriteAllText(bed.Live("lib/modules/net.ko"), "v2\n");
+
+        var diff = CliRunner.RunWithConfig(bed.ConfigPath, "diff", point.Id).EnsureSuccess();
+        Assert.Contains("3 of 128 chunks differ", diff.StdOut);
+        using var json = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--components", "kernel", "--yes", "--json").EnsureSuccess().Json();
+
+        Assert.Equal(["kernel", "modules"], json.RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal(before, Sha(image));
+        Assert.Equal("v1\n", File.ReadAllText(bed.Live("lib/modules/net.ko")));
+        Assert.Contains("unchanged", CliRunner.RunWithConfig(bed.ConfigPath, "diff", point.Id, "--components", "kernel").EnsureSuccess().StdOut);
+        // The safety point holds the updated image: rolling back to it undoes the rollback.
+        string safety = json.RootElement.GetProperty("safetyPointId").GetString()!;
+        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", safety, "--components", "kernel", "--exact", "--yes").EnsureSuccess();
+        Assert.NotEqual(before, Sha(image));
+        Assert.Equal("v1\n", File.ReadAllText(bed.Live("lib/modules/net.ko"))); // --exact: the dependent stayed
+    }
+
+    [Fact]
+    public void ABlockRollbackKilledAtAnyMomentIsFinishedByRecover()
     {
         using var bed = new StoreTestBed("""[{ "name": "kernel", "category": "KernelCore", "block": "kernel.img" }]""");
-        File.WriteAllBytes(bed.Live("kernel.img"), new byte[1 << 20]);
-        var point = bed.Snapshot();
-
-        var rollback = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes");
-        var diff = CliRunner.RunWithConfig(bed.ConfigPath, "diff", point.Id, "--components", "kernel");
-
-        Assert.Equal(2, rollback.ExitCode);
-        Assert.Contains("kernel is a block component", rollback.StdErr);
-        Assert.Equal(2, diff.ExitCode);
-        Assert.Null(Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store));
+        string image = bed.Live("kernel.img");
+        var content = new byte[48 << 20];
+        new Random(9).NextBytes(content);
+        File.WriteAllBytes(image, content);
+        var target = bed.Snapshot("target");
+        string targetSha = Sha(image);
+        for (int i = 0; i < content.Length; i += 256 << 10)
+            content[i] ^= 0xFF; // every fourth chunk differs
+        File.WriteAllBytes(image, content);
+        string updatedSha = Sha(image);
+        const int moments = 12;
+        var delays = CliRunner.KillMoments(bed.ConfigPath, moments,
+            () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--yes").EnsureSuccess(),
+            () => File.WriteAllBytes(image, content));
+        int inside = 0;
+        for (int moment = 0; moment < moments; moment++)
+        {
+            File.WriteAllBytes(image, content);
+            CliRunner.RunAndKillAfter(delays[moment], "--config", bed.ConfigPath, "rollback", target.Id, "--yes");
+            inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
+            CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
+            string now = Sha(image);
+            Assert.True(now == targetSha || now == updatedSha, $"moment {moment}: the image is neither the target nor untouched");
+        }
+        Assert.True(inside >= 3, $"only {inside} of {moments} kills landed inside an operation");
     }
 
     [LoopDeviceFact]
@@ -89,6 +144,66 @@ public sealed class BlockSnapshotTests
         Assert.Equal(Sha(loop.DevicePath), Sha(Path.Combine(exported, loop.DevicePath.TrimStart('/'))));
         Assert.True(bed.PackBytes - packs < 1 << 20, $"an unchanged device added {bed.PackBytes - packs} bytes");
         Assert.True(packs < 8 << 20, $"a fresh 64 MiB ext4 took {packs} bytes"); // mostly zeros and repeated metadata
+    }
+
+    [LoopDeviceFact]
+    public void AnExt4OnALoopDeviceRollsBackAndIsRefusedWhileMountedReadWrite()
+    {
+        using var loop = new LoopDevice(64L << 20);
+        Sh.Run("mkfs.ext4", "-q", "-F", loop.DevicePath);
+        using var mountPoint = new TempDirectory();
+        void Mount() => Sh.Run("mount", loop.DevicePath, mountPoint.Path);
+        void Unmount() => Sh.Run("umount", mountPoint.Path);
+        Mount();
+        try
+        {
+            File.WriteAllText(Path.Combine(mountPoint.Path, "release"), "1.0\n");
+            for (int i = 0; i < 50; i++)
+                File.WriteAllBytes(Path.Combine(mountPoint.Path, $"module-{i}.ko"), RandomNumberGenerator.GetBytes(20_000));
+        }
+        finally
+        {
+            Unmount();
+        }
+        using var bed = new StoreTestBed($$"""[{ "name": "rootfs", "category": "KernelCore", "block": "{{loop.DevicePath}}" }]""");
+        var point = bed.Snapshot("release 1.0");
+        string before = Sha(loop.DevicePath);
+
+        Mount();
+        try
+        {
+            File.WriteAllText(Path.Combine(mountPoint.Path, "release"), "2.0\n");
+            for (int i = 0; i < 50; i += 5)
+                File.Delete(Path.Combine(mountPoint.Path, $"module-{i}.ko"));
+            File.WriteAllBytes(Path.Combine(mountPoint.Path, "new.ko"), RandomNumberGenerator.GetBytes(300_000));
+            Sh.Run("sync");
+            var refused = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes");
+            Assert.Equal(2, refused.ExitCode);
+            Assert.Contains($"mounted read-write at {mountPoint.Path}", refused.StdErr);
+            Assert.Single(RecoveryStore.Open(bed.Store).Catalog.Points); // refused before the safety point
+        }
+        finally
+        {
+            Unmount();
+        }
+        string updated = Sha(loop.DevicePath);
+        Assert.NotEqual(before, updated);
+
+        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes").EnsureSuccess();
+
+        Assert.Equal(before, Sha(loop.DevicePath));
+        Assert.Equal(0, Sh.TryRun("fsck.ext4", "-n", "-f", loop.DevicePath).ExitCode);
+        Mount();
+        try
+        {
+            Assert.Equal("1.0\n", File.ReadAllText(Path.Combine(mountPoint.Path, "release")));
+            Assert.True(File.Exists(Path.Combine(mountPoint.Path, "module-0.ko")));
+            Assert.False(File.Exists(Path.Combine(mountPoint.Path, "new.ko")));
+        }
+        finally
+        {
+            Unmount();
+        }
     }
 
     private static string Sha(string path)

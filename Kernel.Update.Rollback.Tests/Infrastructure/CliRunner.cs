@@ -97,6 +97,36 @@ public static class CliRunner
         return !exited;
     }
 
+    /// <summary>
+    /// Moments (ms after start) to SIGKILL a CLI run at, spread evenly over the part of the run after the process has
+    /// started: the start-up (runtime, JIT) is measured with <c>rollbackctl list</c>, the whole run by <paramref name="run"/>
+    /// (which must leave the state as it found it), each as the median of three, so one slow run does not push every
+    /// moment past the end of the operation.
+    /// </summary>
+    public static int[] KillMoments(string configPath, int moments, Action run, Action reset)
+    {
+        long startup = MedianMs(() => RunWithConfig(configPath, "list").EnsureSuccess(), () => { });
+        long whole = Math.Max(MedianMs(run, reset), startup + 50);
+        var result = new int[moments];
+        for (int m = 0; m < moments; m++)
+            result[m] = (int)(startup * 0.8 + (whole * 1.1 - startup * 0.8) * (m + 0.5) / moments);
+        return result;
+    }
+
+    private static long MedianMs(Action action, Action reset)
+    {
+        var times = new long[3];
+        for (int i = 0; i < times.Length; i++)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            action();
+            times[i] = watch.ElapsedMilliseconds;
+            reset();
+        }
+        Array.Sort(times);
+        return times[1];
+    }
+
     /// <summary>Runs <c>rollbackctl --config CONFIG args…</c>.</summary>
     public static CliResult RunWithConfig(string configPath, params string[] args) =>
         Run(new[] { "--config", configPath }.Concat(args));

@@ -45,13 +45,14 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
         Write(bed.Live("var/data/db"), Text(random, 120_000));
         var updated = bed.Snapshot("updated");
 
-        long fullRun = TimedRollback(bed, target.Id);
-        Reset(bed, updated);
+        var delays = CliRunner.KillMoments(bed.ConfigPath, Moments,
+            () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "config", "--yes").EnsureSuccess(),
+            () => Reset(bed, updated));
 
         int interrupted = 0, notBegun = 0;
         for (int moment = 0; moment < Moments; moment++)
         {
-            int delay = (int)(fullRun * (moment + 0.5) / Moments);
+            int delay = delays[moment];
             bool killed = CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "rollback", target.Id, "--components", "config", "--yes");
             bool journaled = OperationJournal.Inspect(bed.Store) is not null;
             interrupted += journaled ? 1 : 0;
@@ -66,7 +67,7 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
             notBegun += untouched && !atTarget ? 1 : 0;
             Reset(bed, updated);
         }
-        output.WriteLine($"full run {fullRun} ms; {interrupted} kills inside a journaled operation, {notBegun} before it began, the rest after it completed");
+        output.WriteLine($"kills from {delays[0]} to {delays[^1]} ms; {interrupted} kills inside a journaled operation, {notBegun} before it began, the rest after it completed");
         Assert.True(interrupted >= 5, $"only {interrupted} of {Moments} kills landed inside an operation");
         Assert.True(notBegun < Moments, "no kill came late enough for the rollback to begin");
     }
@@ -86,12 +87,6 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
             live.Restore(updated, component);
     }
 
-    private static long TimedRollback(StoreTestBed bed, string target)
-    {
-        var watch = Stopwatch.StartNew();
-        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target, "--components", "config", "--yes").EnsureSuccess();
-        return Math.Max(watch.ElapsedMilliseconds, 100);
-    }
 
 
     private static void Write(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));

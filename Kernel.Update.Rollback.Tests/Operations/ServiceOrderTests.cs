@@ -137,17 +137,17 @@ public sealed class ServiceOrderTests
             Update(bed);
             var updated = bed.Snapshot("updated");
             StartAll(svc);
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes").EnsureSuccess();
-            long fullRun = Math.Max(watch.ElapsedMilliseconds, 100);
             const int moments = 12;
+            var delays = CliRunner.KillMoments(bed.ConfigPath, moments,
+                () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes").EnsureSuccess(),
+                () => Reset(bed, updated));
             int inside = 0;
             for (int moment = 0; moment < moments; moment++)
             {
                 Reset(bed, updated);
                 StartAll(svc);
                 var pidsBefore = Pids(bed);
-                CliRunner.RunAndKillAfter((int)(fullRun * (moment + 0.5) / moments), "--config", bed.ConfigPath, "rollback", target.Id,
+                CliRunner.RunAndKillAfter(delays[moment], "--config", bed.ConfigPath, "rollback", target.Id,
                     "--components", "drivers", "--yes");
                 inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
                 CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();

@@ -56,5 +56,8 @@ public sealed class RollbackConfig
     public string Locate(Component component) =>
         component.IsTree
             ? (component.Path == ComponentPath.RootItself ? Root : Path.Join(Root, component.Path))
-            : (Path.IsPathRooted(component.Block) ? component.Block! : Path.Join(Root, component.Block));
+            : LocateBlock(component.Block!);
+
+    /// <summary>A block device or image file as configured: absolute, or relative to the root.</summary>
+    public string LocateBlock(string block) => Path.IsPathRooted(block) ? block : Path.Join(Root, block);
 }

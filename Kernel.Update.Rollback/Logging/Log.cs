@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(303, LogLevel.Information, "Restored block component {Component} as image {Path}: {Bytes} bytes")]
     public static partial void BlockImageExported(ILogger logger, string component, string path, long bytes);
 
+    [LoggerMessage(304, LogLevel.Information, "Block component {Component} restored in place: {Written} of {Chunks} chunks written, flushed and read back")]
+    public static partial void LiveBlockRestored(ILogger logger, string component, int written, int chunks);
+
     [LoggerMessage(401, LogLevel.Warning, "Audit log {Path} could not be written: {Reason}")]
     public static partial void AuditNotWritten(ILogger logger, string path, string reason);
 

@@ -3,6 +3,7 @@ using Kernel.Update.Rollback.Components;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Restore;
+using Kernel.Update.Rollback.Restore.Block;
 using Kernel.Update.Rollback.Restore.Live;
 using Kernel.Update.Rollback.Services;
 using Kernel.Update.Rollback.Store;
@@ -37,6 +38,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     // The live tree as the safety point taken by this run saw it, which it still is until the restore begins.
     private readonly Dictionary<string, Manifest> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LivePlan> _plans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BlockPlan> _blockPlans = new(StringComparer.Ordinal);
     private string? _safetyPointTakenHere;
     private ChunkStage? _stage;
 
@@ -48,7 +50,8 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
         Report(journal, RollbackPhase.Initializing, null);
         var point = Point(journal);
         foreach (string name in journal.State.Components)
-            Component(point, name);
+            if (Component(point, name).Block is { } block)
+                BlockImage.RefuseIfMounted(name, config.LocateBlock(block));
     });
 
     public Task<string> CreateSafetyPointAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
@@ -86,9 +89,22 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
         var needed = new HashSet<Hash256>();
         var chunks = new List<(Hash256, int)>();
         _plans.Clear();
+        _blockPlans.Clear();
         _bytesTotal = _bytesDone = 0;
         foreach (string name in journal.State.Components)
         {
+            if (Component(point, name).Block is not null)
+            {
+                var blockPlan = fresh && _live.TryGetValue(name, out var device)
+                    ? BlockPlan.Compare(device, target[name], name)
+                    : live.DiffBlock(Component(point, name), target[name], cancellation);
+                _blockPlans[name] = blockPlan;
+                _bytesTotal += blockPlan.BytesToWrite;
+                foreach (int index in blockPlan.Differing)
+                    if (needed.Add(blockPlan.Target.Chunks[index].Hash))
+                        chunks.Add((blockPlan.Target.Chunks[index].Hash, blockPlan.Target.Chunks[index].Length));
+                continue;
+            }
             var plan = fresh && _live.TryGetValue(name, out var now)
                 ? ManifestComparer.Compare(now, target[name])
                 : live.Diff(Component(point, name), target[name]);
@@ -214,16 +230,29 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
             if (journal.State.IsDone(name, step))
                 continue;
             // Validation's plan holds while this run has changed nothing since; it is for the target, never a revert.
-            var plan = step == ComponentSteps.Restored ? _plans.GetValueOrDefault(name) : null;
-            if (step == ComponentSteps.Restored)
+            bool toTarget = step == ComponentSteps.Restored;
+            if (toTarget)
                 Report(journal, RollbackPhase.ComponentRollback, name);
-            var done = live.Restore(point, Component(point, name), cancellation, plan, plan is null ? null : _stage); // durable (syncfs) before it returns
-            _plans.Remove(name);
-            journal.RecordStep(name, step);
-            if (step == ComponentSteps.Restored)
+            long written = 0;
+            var record = Component(point, name);
+            if (record.Block is not null)
             {
+                var plan = toTarget ? _blockPlans.GetValueOrDefault(name) : null;
+                written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage).BytesToWrite; // flushed and read back
+                _blockPlans.Remove(name);
+            }
+            else
+            {
+                var plan = toTarget ? _plans.GetValueOrDefault(name) : null;
+                var done = live.Restore(point, record, cancellation, plan, plan is null ? null : _stage); // durable (syncfs) before it returns
                 foreach (var entry in done.Create)
-                    _bytesDone += entry.DataLength;
+                    written += entry.DataLength;
+                _plans.Remove(name);
+            }
+            journal.RecordStep(name, step);
+            if (toTarget)
+            {
+                _bytesDone += written;
                 Report(journal, RollbackPhase.ComponentRollback, name);
             }
         }
@@ -233,6 +262,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     private void Forget()
     {
         _plans.Clear();
+        _blockPlans.Clear();
         _live.Clear();
         _target.Clear();
         _safetyPointTakenHere = null;

@@ -117,21 +117,13 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
     /// for an incremental rollback, only those of them whose live tree differs from the point (plus dependents).</summary>
     private (RollbackScope Scope, List<string> Components) Scope(RollbackRequest request, RecoveryStore store, RecoveryPointRecord point)
     {
-        var (scope, components) = ScopeOf(request, store, point);
-        foreach (string name in components)
-            LiveComponents.RefuseBlock(point.Components.First(c => c.Name == name));
-        return (scope, components);
-    }
-
-    private (RollbackScope Scope, List<string> Components) ScopeOf(RollbackRequest request, RecoveryStore store, RecoveryPointRecord point)
-    {
         var inPoint = point.Components.Select(c => c.Name).ToList();
         if (request.Incremental)
         {
             var live = new LiveComponents(config, store, logger);
             var changed = (request.Components is { Count: > 0 } named ? named : inPoint)
-                .Where(name => point.Components.FirstOrDefault(c => c.Name == name) is { } c && (c.Block is not null || !live.Diff(point, c).IsEmpty)).ToList();
-            var narrowed = ScopeOf(request with { Components = changed, Incremental = false }, store, point).Components;
+                .Where(name => point.Components.FirstOrDefault(c => c.Name == name) is { } c && !live.Diff(point, c).IsEmpty).ToList();
+            var narrowed = Scope(request with { Components = changed, Incremental = false }, store, point).Components;
             return (RollbackScope.Incremental, changed.Count == 0 ? [] : narrowed);
         }
         if (request.Components is not { Count: > 0 } names)

@@ -1,5 +1,6 @@
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Restore.Block;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Chunking;
@@ -10,8 +11,9 @@ namespace Kernel.Update.Rollback.Restore.Live;
 
 /// <summary>
 /// The live side of a component snapshot: what changed since the point (<see cref="Diff"/>), and making the
-/// live tree equal to it again (<see cref="Restore"/>). The component is found at the path it was snapshotted
-/// from, beneath the configured device root.
+/// live tree or block device equal to it again (<see cref="Restore"/>, <see cref="RestoreBlock"/>). A tree is
+/// found at the path it was snapshotted from, beneath the configured device root; a block component at its
+/// configured device or image file.
 /// </summary>
 public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, ILogger logger)
 {
@@ -23,7 +25,8 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     /// <summary>Compares the live tree of <paramref name="component"/> with <paramref name="manifest"/>, its manifest already loaded.</summary>
     public LivePlan Diff(ComponentSnapshotRecord component, Manifest manifest)
     {
-        RefuseBlock(component);
+        if (component.Block is not null)
+            return AsLivePlan(DiffBlock(component, manifest), manifest);
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: false);
         return new LiveTreeComparer(_chunking).Compare(tree, manifest);
     }
@@ -35,18 +38,46 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     public LivePlan Restore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
         LivePlan? plan = null, ChunkStage? stage = null)
     {
-        RefuseBlock(component);
+        if (component.Block is not null)
+            throw new ArgumentException($"component {component.Name} is a block component: use RestoreBlock", nameof(component));
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: true)!;
         plan ??= new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
         new DeltaRestorer(store, logger).Apply(tree, plan, cancellation, stage);
         return plan;
     }
 
-    /// <summary>Live trees only: a block component's image is compared and rewritten chunk by chunk, which is not built yet.</summary>
-    public static void RefuseBlock(ComponentSnapshotRecord component)
+    /// <summary>Reads the live device or image of a block component and lists the chunks that differ from the point.</summary>
+    public BlockPlan DiffBlock(ComponentSnapshotRecord component, Manifest manifest, CancellationToken cancellation = default)
     {
-        if (component.Block is not null)
-            throw new RollbackException(RollbackErrorKind.InvalidInput,
-                $"component {component.Name} is a block component ({component.Block}): comparing and rolling back a live block device is not supported yet; name the tree components with --components");
+        using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: false);
+        return image.Compare(BlockPlan.ImageOf(manifest, component.Name), cancellation);
+    }
+
+    /// <summary>Writes the chunks of a block component that differ from the point, durably, each read back and proven.
+    /// Idempotent: run again, it finds nothing to write.</summary>
+    /// <param name="plan">a plan made just before with nothing changed since, or null to compare the device again.</param>
+    /// <param name="stage">chunks already decoded and proven, or null.</param>
+    public BlockPlan RestoreBlock(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
+        BlockPlan? plan = null, ChunkStage? stage = null)
+    {
+        using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: true);
+        plan ??= image.Compare(BlockPlan.ImageOf(store.LoadManifest(point, component), component.Name), cancellation);
+        var packs = new ChunkReader(store.Layout, store.Index);
+        using var source = stage is null ? packs : stage.Over(packs);
+        image.Write(plan, source, cancellation);
+        Log.LiveBlockRestored(logger, component.Name, plan.Differing.Count, plan.Target.Chunks.Length);
+        return plan;
+    }
+
+    /// <summary>A block plan as <c>diff</c> reports it: one change, to the image, when any chunk differs.</summary>
+    private static LivePlan AsLivePlan(BlockPlan block, Manifest manifest)
+    {
+        var plan = new LivePlan(manifest);
+        if (block.Differing.Count == 0)
+            return plan;
+        plan.Create.Add(block.Target);
+        plan.Changes.Add(new LiveChange(block.Target.Path, LiveChangeKind.Modified,
+            $"{block.Differing.Count} of {block.Target.Chunks.Length} chunks differ ({Units.Bytes(block.BytesToWrite)})"));
+        return plan;
     }
 }

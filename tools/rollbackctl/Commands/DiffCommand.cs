@@ -22,8 +22,6 @@ internal static class DiffCommand
         {
             if (names is { Count: > 0 } && !names.Contains(component.Name))
                 continue;
-            if (component.Block is not null && names is not { Count: > 0 })
-                continue; // block components are not compared live yet (LiveComponents.RefuseBlock says so when one is named)
             var plan = live.Diff(point, component);
             components.Add(new DiffComponent(component.Name, component.Path,
                 plan.Changes.Select(c => new DiffChange(c.Path, c.Kind.ToString().ToLowerInvariant(), c.Detail)).ToList()));

@@ -1,0 +1,56 @@
+using Kernel.Update.Rollback.Capture;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Store.Manifests;
+
+namespace Kernel.Update.Rollback.Restore.Block;
+
+/// <summary>
+/// What it takes to make a live block component equal to its snapshot: the indices of the fixed chunks whose
+/// content differs. From a manifest of the live device taken just before (a rollback's safety point), or by
+/// reading the device (<see cref="BlockImage.Compare"/>).
+/// </summary>
+public sealed class BlockPlan(ManifestEntry target, List<int> differing)
+{
+    public ManifestEntry Target { get; } = target;
+
+    /// <summary>Indices into <see cref="Target"/>'s chunks, ascending.</summary>
+    public List<int> Differing { get; } = differing;
+
+    /// <summary>The size of every chunk but the last, which the image's chunk list fixes.</summary>
+    public int ChunkSize => Target.Chunks.Length == 0 ? 0 : Target.Chunks[0].Length;
+
+    public long BytesToWrite
+    {
+        get
+        {
+            long bytes = 0;
+            foreach (int index in Differing)
+                bytes += Target.Chunks[index].Length;
+            return bytes;
+        }
+    }
+
+    public static ManifestEntry ImageOf(Manifest manifest, string component) =>
+        manifest.Find(BlockCapture.ImageName)
+        ?? throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {component}: its manifest has no {BlockCapture.ImageName} entry");
+
+    /// <summary>Compares two manifests of the same device chunk by chunk.</summary>
+    public static BlockPlan Compare(Manifest live, Manifest target, string component)
+    {
+        var now = ImageOf(live, component);
+        var wanted = ImageOf(target, component);
+        RequireSameSize(component, now.Size, wanted.Size);
+        var differing = new List<int>();
+        for (int i = 0; i < wanted.Chunks.Length; i++)
+            if (i >= now.Chunks.Length || now.Chunks[i] != wanted.Chunks[i])
+                differing.Add(i);
+        return new BlockPlan(wanted, differing);
+    }
+
+    public static void RequireSameSize(string component, long live, long target)
+    {
+        if (live != target)
+            throw new RollbackException(RollbackErrorKind.InvalidState,
+                $"component {component}: the device is {live} bytes but its recovery point holds {target}; a rollback writes a device of the same size only");
+    }
+}
