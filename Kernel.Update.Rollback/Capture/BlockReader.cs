@@ -47,7 +47,10 @@ internal sealed class BlockReader : IDisposable
             Interlocked.Add(ref _counters.BytesRead, got);
             int index = (int)(position / block.ChunkSize);
             for (int at = 0; at < got; at += block.ChunkSize, index++)
-                block.Image.Chunks[index] = _storer.Store(span.Slice(at, Math.Min(block.ChunkSize, got - at)), block.Capture);
+            {
+                var chunk = span.Slice(at, Math.Min(block.ChunkSize, got - at));
+                block.Image.Chunks[index] = _storer.Store(chunk, ZeroChunks.HashOf(chunk), block.Capture);
+            }
             position += got;
         }
         Interlocked.Add(ref block.Capture.ReadBytes, region.Length);

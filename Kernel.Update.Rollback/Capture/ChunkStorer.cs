@@ -25,11 +25,11 @@ internal sealed class ChunkStorer : IDisposable
         _frame = new FrameBuilder(sink.Packs, compressionLevel, maxChunkLength);
     }
 
-    public ChunkRef Store(ReadOnlySpan<byte> chunk, ComponentCapture component)
+    public ChunkRef Store(ReadOnlySpan<byte> chunk, ComponentCapture component) => Store(chunk, Hash(chunk), component);
+
+    /// <summary>Stores a chunk whose hash the caller already has (<see cref="ZeroChunks"/>).</summary>
+    public ChunkRef Store(ReadOnlySpan<byte> chunk, Hash256 hash, ComponentCapture component)
     {
-        Span<byte> digest = stackalloc byte[Hash256.Size];
-        SHA256.HashData(chunk, digest);
-        var hash = Hash256.Read(digest);
         if (_sink.Claim(hash))
         {
             _pending.Add((component, chunk.Length));
@@ -37,6 +37,13 @@ internal sealed class ChunkStorer : IDisposable
                 Credit(written);
         }
         return new ChunkRef(hash, chunk.Length);
+    }
+
+    private static Hash256 Hash(ReadOnlySpan<byte> chunk)
+    {
+        Span<byte> digest = stackalloc byte[Hash256.Size];
+        SHA256.HashData(chunk, digest);
+        return Hash256.Read(digest);
     }
 
     public void Finish()

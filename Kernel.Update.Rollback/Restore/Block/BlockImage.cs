@@ -87,7 +87,6 @@ public sealed class BlockImage : IDisposable
             return new BlockPlan(target, differing);
         int chunkSize = target.Chunks[0].Length;
         using var buffer = new AlignedBuffer(ReadLength, 4096, zero: false);
-        Span<byte> digest = stackalloc byte[Hash256.Size];
         int index = 0;
         for (long position = 0; position < Size; position += ReadLength)
         {
@@ -96,11 +95,8 @@ public sealed class BlockImage : IDisposable
             var span = buffer.GetSpan()[..want];
             ReadExactly(span, position);
             for (int at = 0; at < want; at += chunkSize, index++)
-            {
-                SHA256.HashData(span.Slice(at, Math.Min(chunkSize, want - at)), digest);
-                if (Hash256.Read(digest) != target.Chunks[index].Hash)
+                if (Capture.ZeroChunks.HashOf(span.Slice(at, Math.Min(chunkSize, want - at))) != target.Chunks[index].Hash)
                     differing.Add(index);
-            }
         }
         return new BlockPlan(target, differing);
     }
