@@ -199,6 +199,12 @@ public sealed class BlockSnapshotTests
             Assert.Equal("1.0\n", File.ReadAllText(Path.Combine(mountPoint.Path, "release")));
             Assert.True(File.Exists(Path.Combine(mountPoint.Path, "module-0.ko")));
             Assert.False(File.Exists(Path.Combine(mountPoint.Path, "new.ko")));
+
+            // --force writes under the mounted file system, and the journal says so (a recovery would too).
+            File.WriteAllText(Path.Combine(mountPoint.Path, "release"), "3.0\n");
+            Sh.Run("sync");
+            CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--force", "--yes").EnsureSuccess();
+            Assert.Contains("\"force\":true", File.ReadAllText(Path.Combine(bed.Store, "journal", "last.jsonl")));
         }
         finally
         {

@@ -20,7 +20,13 @@ public abstract record JournalRecord;
 /// <summary>Always the first line: what the operation is about. The component order is the restore order.</summary>
 public sealed record OperationStartedRecord(
     string OperationId, RollbackScope Scope, string TargetPointId, IReadOnlyList<string> Components, string Actor, DateTimeOffset Started)
-    : JournalRecord;
+    : JournalRecord
+{
+    /// <summary>The caller accepted writing to block devices mounted read-write (journaled, so a recovery honours it too).
+    /// Written only when set: journals of ordinary rollbacks are as before.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Force { get; init; }
+}
 
 /// <summary>Written before the phase's work starts (the intent), so a resumed operation redoes that phase.</summary>
 public sealed record PhaseEnteredRecord(RollbackPhase Phase, DateTimeOffset At) : JournalRecord;

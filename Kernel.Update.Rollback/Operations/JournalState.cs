@@ -20,6 +20,7 @@ public sealed class JournalState
 
     public string Actor { get; private set; } = "";
     public DateTimeOffset Started { get; private set; }
+    public bool Force { get; private set; }
 
     /// <summary>The phase last entered; Initializing until the first transition.</summary>
     public RollbackPhase Phase { get; private set; } = RollbackPhase.Initializing;
@@ -97,6 +98,7 @@ public sealed class JournalState
             case OperationStartedRecord started:
                 (OperationId, Scope, TargetPointId, Components, Actor, Started) =
                     (started.OperationId, started.Scope, started.TargetPointId, started.Components.ToArray(), started.Actor, started.Started);
+                Force = started.Force;
                 break;
             case PhaseEnteredRecord entered:
                 Phase = entered.Phase;

@@ -50,7 +50,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
         Report(journal, RollbackPhase.Initializing, null);
         var point = Point(journal);
         foreach (string name in journal.State.Components)
-            if (Component(point, name).Block is { } block)
+            if (Component(point, name).Block is { } block && !journal.State.Force)
                 BlockImage.RefuseIfMounted(name, config.LocateBlock(block));
     });
 
@@ -238,7 +238,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
             if (record.Block is not null)
             {
                 var plan = toTarget ? _blockPlans.GetValueOrDefault(name) : null;
-                written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage).BytesToWrite; // flushed and read back
+                written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
                 _blockPlans.Remove(name);
             }
             else

@@ -50,13 +50,13 @@ public sealed class OperationJournal : IDisposable
     /// Refused (InvalidState) while another operation's journal exists: that one must be recovered first.
     /// </summary>
     public static OperationJournal Create(string storeRoot, RollbackScope scope, string targetPointId, IReadOnlyList<string> components,
-        string actor, ILogger logger)
+        string actor, ILogger logger, bool force = false)
     {
         var layout = new JournalLayout(storeRoot);
         DurableFile.EnsureDirectory(layout.Directory);
         if (File.Exists(layout.Current))
             throw Interrupted(layout);
-        var started = new OperationStartedRecord(NewOperationId(), scope, targetPointId, components.ToArray(), actor, DateTimeOffset.UtcNow);
+        var started = new OperationStartedRecord(NewOperationId(), scope, targetPointId, components.ToArray(), actor, DateTimeOffset.UtcNow) { Force = force };
         var state = new JournalState();
         if (state.Check(started) is { } problem)
             throw new RollbackException(RollbackErrorKind.InvalidInput, $"cannot start a rollback to {targetPointId}: {problem}");

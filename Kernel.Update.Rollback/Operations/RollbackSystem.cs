@@ -15,6 +15,9 @@ namespace Kernel.Update.Rollback.Operations;
 public sealed record RollbackRequest(string PointId, IReadOnlyList<string>? Components, bool Exact, bool Confirmed, string Actor)
 {
     public bool Incremental { get; init; }
+
+    /// <summary>Write block devices even while mounted read-write (the file system on them may be damaged).</summary>
+    public bool Force { get; init; }
 }
 
 /// <summary>The outcome of a rollback or a recovery: the end phase, the components in the order they were restored,
@@ -56,7 +59,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
         }
         try
         {
-            using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger);
+            using var journal = OperationJournal.Create(config.Store, scope, point.Id, components, request.Actor, logger, request.Force);
             var outcome = await Drive(journal, cancellation, progress);
             AuditLog.Append(config.Store, new AuditRecord("rollback", point.Id, scope.ToString(), components, request.Actor, start,
                 DateTimeOffset.UtcNow, outcome.Phase.ToString(), null), logger);

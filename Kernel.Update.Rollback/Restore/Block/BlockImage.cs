@@ -31,11 +31,12 @@ public sealed class BlockImage : IDisposable
     public bool IsDevice { get; }
     public long Size { get; }
 
-    public static BlockImage Open(string component, string path, bool writable)
+    /// <param name="force">open for writing even while mounted read-write.</param>
+    public static BlockImage Open(string component, string path, bool writable, bool force = false)
     {
         var status = StatOrThrow(component, path);
         bool device = status.Kind == FileKind.BlockDevice;
-        if (writable)
+        if (writable && !force)
             RefuseIfMounted(component, path, status);
         SafeFileHandle handle;
         try
@@ -59,7 +60,7 @@ public sealed class BlockImage : IDisposable
         var mounts = MountTable.ReadWriteMounts(status.RDev);
         if (mounts.Count > 0)
             throw new RollbackException(RollbackErrorKind.InvalidState,
-                $"component {component}: block device {path} is mounted read-write at {string.Join(", ", mounts)}; unmount it (or remount it read-only) before rolling it back");
+                $"component {component}: block device {path} is mounted read-write at {string.Join(", ", mounts)}; unmount it (or remount it read-only) before rolling it back, or accept the risk with --force");
     }
 
     private static FileStatus StatOrThrow(string component, string path)

@@ -57,10 +57,11 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     /// Idempotent: run again, it finds nothing to write.</summary>
     /// <param name="plan">a plan made just before with nothing changed since, or null to compare the device again.</param>
     /// <param name="stage">chunks already decoded and proven, or null.</param>
+    /// <param name="force">write even while the device is mounted read-write.</param>
     public BlockPlan RestoreBlock(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
-        BlockPlan? plan = null, ChunkStage? stage = null)
+        BlockPlan? plan = null, ChunkStage? stage = null, bool force = false)
     {
-        using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: true);
+        using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: true, force);
         plan ??= image.Compare(BlockPlan.ImageOf(store.LoadManifest(point, component), component.Name), cancellation);
         var packs = new ChunkReader(store.Layout, store.Index);
         using var source = stage is null ? packs : stage.Over(packs);

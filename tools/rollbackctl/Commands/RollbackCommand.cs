@@ -15,6 +15,7 @@ internal static class RollbackCommand
             context.Args.Has("--yes"), Actor())
         {
             Incremental = context.Args.Has("--incremental"),
+            Force = context.Args.Has("--force"),
         };
         var outcome = new RollbackSystem(context.Config, context.Logger).RollBackAsync(request, default, Progress(context)).GetAwaiter().GetResult();
         return Print(context, outcome);
