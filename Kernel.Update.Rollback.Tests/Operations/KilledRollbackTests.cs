@@ -47,7 +47,7 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
 
         var delays = CliRunner.KillMoments(bed.ConfigPath, Moments,
             () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "config", "--yes").EnsureSuccess(),
-            () => Reset(bed, updated));
+            () => bed.RestoreLive(updated));
 
         int interrupted = 0, notBegun = 0;
         for (int moment = 0; moment < Moments; moment++)
@@ -65,7 +65,7 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
                 $"moment {moment} ({delay} ms, killed {killed}, journaled {journaled}): config and app are neither the target nor untouched");
             Assert.True(Equal(bed, updated, "data"), $"moment {moment}: data is outside the scope but changed");
             notBegun += untouched && !atTarget ? 1 : 0;
-            Reset(bed, updated);
+            bed.RestoreLive(updated);
         }
         output.WriteLine($"kills from {delays[0]} to {delays[^1]} ms; {interrupted} kills inside a journaled operation, {notBegun} before it began, the rest after it completed");
         Assert.True(interrupted >= 5, $"only {interrupted} of {Moments} kills landed inside an operation");
@@ -79,13 +79,6 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
         return new LiveComponents(bed.Config, store, NullLogger.Instance).Diff(point, record).IsEmpty;
     }
 
-    private static void Reset(StoreTestBed bed, RecoveryPointRecord updated)
-    {
-        var store = RecoveryStore.Open(bed.Store);
-        var live = new LiveComponents(bed.Config, store, NullLogger.Instance);
-        foreach (var component in updated.Components)
-            live.Restore(updated, component);
-    }
 
 
 

@@ -53,131 +53,105 @@ public sealed class ServiceOrderTests
     public void ServicesStopDependentsFirstAndStartDependenciesFirstAndNothingOutsideTheClosureIsTouched()
     {
         using var bed = Bed(out string svc);
-        try
-        {
-            var target = bed.Snapshot("target");
-            Update(bed);
-            StartAll(svc);
-            var pidsBefore = Pids(bed);
-            File.Delete(Run(bed, "order.log"));
+        using var daemons = new Daemons(svc);
+        var target = bed.Snapshot("target");
+        Update(bed);
+        daemons.StartAll();
+        var pidsBefore = Pids(bed);
+        File.Delete(Run(bed, "order.log"));
 
-            var result = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes", "--json").EnsureSuccess();
+        var result = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes", "--json").EnsureSuccess();
 
-            using var json = result.Json();
-            var steps = json.RootElement.GetProperty("steps").EnumerateArray()
-                .Select(s => $"{s.GetProperty("step").GetString()} {s.GetProperty("component").GetString()}").ToList();
-            Assert.Equal(["drivers", "app", "ui"], json.RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetString()));
-            Assert.Equal([
-                "services-stopped ui", "services-stopped app", "services-stopped drivers",
-                "restored drivers", "restored app", "restored ui",
-                "services-started drivers", "services-started app", "services-started ui"], steps);
-            // The processes themselves: stopped dependents first (a component's own services in reverse), started dependencies first.
-            Assert.Equal(["stop uid", "stop app-worker", "stop appd", "stop udevd", "start udevd", "start appd", "start app-worker", "start uid"],
-                File.ReadAllLines(Run(bed, "order.log")));
+        using var json = result.Json();
+        var steps = json.RootElement.GetProperty("steps").EnumerateArray()
+            .Select(s => $"{s.GetProperty("step").GetString()} {s.GetProperty("component").GetString()}").ToList();
+        Assert.Equal(["drivers", "app", "ui"], json.RootElement.GetProperty("components").EnumerateArray().Select(c => c.GetString()));
+        Assert.Equal([
+            "services-stopped ui", "services-stopped app", "services-stopped drivers",
+            "restored drivers", "restored app", "restored ui",
+            "services-started drivers", "services-started app", "services-started ui"], steps);
+        // The processes themselves: stopped dependents first (a component's own services in reverse), started dependencies first.
+        Assert.Equal(["stop uid", "stop app-worker", "stop appd", "stop udevd", "start udevd", "start appd", "start app-worker", "start uid"],
+            File.ReadAllLines(Run(bed, "order.log")));
 
-            var pidsAfter = Pids(bed);
-            foreach (string service in Services)
-                Assert.True(Alive(pidsAfter[service]), $"{service} is not running after the rollback");
-            foreach (string restarted in new[] { "udevd", "appd", "app-worker", "uid" })
-                Assert.NotEqual(pidsBefore[restarted], pidsAfter[restarted]);
-            foreach (string untouched in new[] { "dbd", "syncd" })
-                Assert.Equal(pidsBefore[untouched], pidsAfter[untouched]);
+        var pidsAfter = Pids(bed);
+        foreach (string service in Services)
+            Assert.True(Alive(pidsAfter[service]), $"{service} is not running after the rollback");
+        foreach (string restarted in new[] { "udevd", "appd", "app-worker", "uid" })
+            Assert.NotEqual(pidsBefore[restarted], pidsAfter[restarted]);
+        foreach (string untouched in new[] { "dbd", "syncd" })
+            Assert.Equal(pidsBefore[untouched], pidsAfter[untouched]);
 
-            Assert.Equal("driver v1\n", File.ReadAllText(bed.Live("lib/modules/net.ko")));
-            Assert.Equal("ok\nv1\n", File.ReadAllText(bed.Live("opt/app/app.conf")));
-            Assert.Equal("ui v1\n", File.ReadAllText(bed.Live("opt/ui/index.html")));
-            Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));   // a dependency, not a dependent: untouched
-            Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
-            Assert.Equal("user v2\n", File.ReadAllText(bed.Live("var/data/notes")));
-        }
-        finally
-        {
-            StopAll(svc);
-        }
+        Assert.Equal("driver v1\n", File.ReadAllText(bed.Live("lib/modules/net.ko")));
+        Assert.Equal("ok\nv1\n", File.ReadAllText(bed.Live("opt/app/app.conf")));
+        Assert.Equal("ui v1\n", File.ReadAllText(bed.Live("opt/ui/index.html")));
+        Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));   // a dependency, not a dependent: untouched
+        Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
+        Assert.Equal("user v2\n", File.ReadAllText(bed.Live("var/data/notes")));
     }
 
     [Fact]
     public void AServiceThatWillNotStartRevertsTheRollbackAndItsServicesRunAgain()
     {
         using var bed = Bed(out string svc);
-        try
-        {
-            File.WriteAllText(bed.Live("opt/app/app.conf"), "broken\n");
-            var broken = bed.Snapshot("a point whose app does not start");
-            File.WriteAllText(bed.Live("opt/app/app.conf"), "ok\nv2\n");
-            StartAll(svc);
-            File.Delete(Run(bed, "order.log"));
+        using var daemons = new Daemons(svc);
+        File.WriteAllText(bed.Live("opt/app/app.conf"), "broken\n");
+        var broken = bed.Snapshot("a point whose app does not start");
+        File.WriteAllText(bed.Live("opt/app/app.conf"), "ok\nv2\n");
+        daemons.StartAll();
+        File.Delete(Run(bed, "order.log"));
 
-            var result = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", broken.Id, "--components", "app", "--yes");
+        var result = CliRunner.RunWithConfig(bed.ConfigPath, "rollback", broken.Id, "--components", "app", "--yes");
 
-            Assert.NotEqual(0, result.ExitCode);
-            Assert.Contains("appd", result.StdErr);
-            Assert.Contains("failed to start", result.StdErr);
-            Assert.Equal("ok\nv2\n", File.ReadAllText(bed.Live("opt/app/app.conf"))); // reverted to the safety point
-            var order = File.ReadAllLines(Run(bed, "order.log"));
-            Assert.Equal(["stop uid", "stop app-worker", "stop appd", "start appd"], order[..4]);
-            Assert.Equal("start uid", order[^1]);
-            var pids = Pids(bed);
-            foreach (string service in Services)
-                Assert.True(Alive(pids[service]), $"{service} is not running after the revert");
-        }
-        finally
-        {
-            StopAll(svc);
-        }
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("appd", result.StdErr);
+        Assert.Contains("failed to start", result.StdErr);
+        Assert.Equal("ok\nv2\n", File.ReadAllText(bed.Live("opt/app/app.conf"))); // reverted to the safety point
+        var order = File.ReadAllLines(Run(bed, "order.log"));
+        Assert.Equal(["stop uid", "stop app-worker", "stop appd", "start appd"], order[..4]);
+        Assert.Equal("start uid", order[^1]);
+        var pids = Pids(bed);
+        foreach (string service in Services)
+            Assert.True(Alive(pids[service]), $"{service} is not running after the revert");
     }
 
     [Fact]
     public void ARollbackKilledAnywhereAmongItsServicesIsFinishedByRecoverWithEveryServiceRunning()
     {
         using var bed = Bed(out string svc);
-        try
+        using var daemons = new Daemons(svc);
+        var target = bed.Snapshot("target");
+        Update(bed);
+        var updated = bed.Snapshot("updated");
+        daemons.StartAll();
+        const int moments = 12;
+        var delays = CliRunner.KillMoments(bed.ConfigPath, moments,
+            () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes").EnsureSuccess(),
+            () => bed.RestoreLive(updated));
+        int inside = 0;
+        for (int moment = 0; moment < moments; moment++)
         {
-            var target = bed.Snapshot("target");
-            Update(bed);
-            var updated = bed.Snapshot("updated");
-            StartAll(svc);
-            const int moments = 12;
-            var delays = CliRunner.KillMoments(bed.ConfigPath, moments,
-                () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes").EnsureSuccess(),
-                () => Reset(bed, updated));
-            int inside = 0;
-            for (int moment = 0; moment < moments; moment++)
-            {
-                Reset(bed, updated);
-                StartAll(svc);
-                var pidsBefore = Pids(bed);
-                CliRunner.RunAndKillAfter(delays[moment], "--config", bed.ConfigPath, "rollback", target.Id,
-                    "--components", "drivers", "--yes");
-                inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
-                CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
+            bed.RestoreLive(updated);
+            daemons.StartAll();
+            var pidsBefore = Pids(bed);
+            CliRunner.RunAndKillAfter(delays[moment], "--config", bed.ConfigPath, "rollback", target.Id,
+                "--components", "drivers", "--yes");
+            inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
+            CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
 
-                var pids = Pids(bed);
-                foreach (string service in Services)
-                    Assert.True(Alive(pids[service]), $"moment {moment}: {service} is not running after recover");
-                Assert.Equal(pidsBefore["dbd"], pids["dbd"]);
-                Assert.Equal(pidsBefore["syncd"], pids["syncd"]);
-                string[] scope = [File.ReadAllText(bed.Live("lib/modules/net.ko")), File.ReadAllText(bed.Live("opt/app/app.conf")),
-                    File.ReadAllText(bed.Live("opt/ui/index.html"))];
-                Assert.True(scope.SequenceEqual(["driver v1\n", "ok\nv1\n", "ui v1\n"]) || scope.SequenceEqual(["driver v2\n", "ok\nv2\n", "ui v2\n"]),
-                    $"moment {moment}: the scope is mixed: {string.Join(" | ", scope)}");
-                Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));
-                Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
-            }
-            Assert.True(inside >= 3, $"only {inside} of {moments} kills landed inside an operation");
+            var pids = Pids(bed);
+            foreach (string service in Services)
+                Assert.True(Alive(pids[service]), $"moment {moment}: {service} is not running after recover");
+            Assert.Equal(pidsBefore["dbd"], pids["dbd"]);
+            Assert.Equal(pidsBefore["syncd"], pids["syncd"]);
+            string[] scope = [File.ReadAllText(bed.Live("lib/modules/net.ko")), File.ReadAllText(bed.Live("opt/app/app.conf")),
+                File.ReadAllText(bed.Live("opt/ui/index.html"))];
+            Assert.True(scope.SequenceEqual(["driver v1\n", "ok\nv1\n", "ui v1\n"]) || scope.SequenceEqual(["driver v2\n", "ok\nv2\n", "ui v2\n"]),
+                $"moment {moment}: the scope is mixed: {string.Join(" | ", scope)}");
+            Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));
+            Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
         }
-        finally
-        {
-            StopAll(svc);
-        }
-    }
-
-    private static void Reset(StoreTestBed bed, Kernel.Update.Rollback.Store.Catalog.RecoveryPointRecord updated)
-    {
-        var store = Kernel.Update.Rollback.Store.RecoveryStore.Open(bed.Store);
-        var live = new Kernel.Update.Rollback.Restore.Live.LiveComponents(bed.Config, store, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        foreach (var component in updated.Components)
-            live.Restore(updated, component);
+        Assert.True(inside >= 3, $"only {inside} of {moments} kills landed inside an operation");
     }
 
     private static StoreTestBed Bed(out string svc)
@@ -209,16 +183,20 @@ public sealed class ServiceOrderTests
 
     private static string Run(StoreTestBed bed, string name) => Path.Combine(Path.GetDirectoryName(bed.ConfigPath)!, "run", name);
 
-    private static void StartAll(string svc)
+    /// <summary>The services' daemons, stopped whatever the test's outcome.</summary>
+    private sealed class Daemons(string svc) : IDisposable
     {
-        foreach (string service in Services)
-            ProcessRunner.Run(svc, service, "start").EnsureSuccess();
-    }
+        public void StartAll()
+        {
+            foreach (string service in Services)
+                ProcessRunner.Run(svc, service, "start").EnsureSuccess();
+        }
 
-    private static void StopAll(string svc)
-    {
-        foreach (string service in Services)
-            ProcessRunner.Run(svc, service, "stop");
+        public void Dispose()
+        {
+            foreach (string service in Services)
+                ProcessRunner.Run(svc, service, "stop");
+        }
     }
 
     private static Dictionary<string, int> Pids(StoreTestBed bed) =>

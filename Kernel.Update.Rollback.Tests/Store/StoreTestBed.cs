@@ -54,6 +54,16 @@ internal sealed class StoreTestBed : IDisposable
 
     public VerifyReport Verify(string? id = null) => new StoreVerifier(Store).Verify(id);
 
+    /// <summary>Puts every tree component of <paramref name="point"/> back in place (the engine's delta restore), so a
+    /// test can run the same rollback again from the same live state.</summary>
+    public void RestoreLive(RecoveryPointRecord point)
+    {
+        var store = RecoveryStore.Open(Store);
+        var live = new Kernel.Update.Rollback.Restore.Live.LiveComponents(Config, store, NullLogger.Instance);
+        foreach (var component in point.Components)
+            live.Restore(point, component);
+    }
+
     public CatalogDocument Catalog => RecoveryStore.Open(Store).Catalog;
 
     public long PackBytes => Directory.EnumerateFiles(Path.Combine(Store, "packs"), "*.pack").Sum(f => new FileInfo(f).Length);

@@ -148,10 +148,9 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         return selected;
     }
 
-    /// <summary>The fixed chunk size of block components: the configured average, rounded to a power of two so
-    /// chunks tile the aligned reads, within what a frame takes.</summary>
-    private int BlockChunkSize => (int)Math.Clamp(System.Numerics.BitOperations.RoundUpToPowerOf2((uint)config.Chunking.AvgSize), 4096,
-        Math.Min(1 << 20, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)config.Chunking.MaxSize + 1) / 2));
+    /// <summary>The fixed chunk size of block components: the configured average rounded down to a power of two (so
+    /// chunks tile the 1 MiB aligned reads and never exceed the maximum a frame takes), at least a 4 KiB page.</summary>
+    private int BlockChunkSize => Math.Max(4096, 1 << System.Numerics.BitOperations.Log2((uint)config.Chunking.AvgSize));
 
     private string ResolveTree(Component component) => config.Locate(component);
 

@@ -48,15 +48,7 @@ cat >rollback.json <<JSON
 JSON
 R=("$CTL" --config "$WORK/rollback.json")
 
-best() { sort -n | head -n1; }
-measure() { # the command; prints "seconds rss_kib"
-    local start end
-    sync
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-    end=$(date +%s.%N)
-    echo "$(echo "$end - $start" | bc) $(cat "$WORK/rss")"
-}
+source "$REPO/tools/bench/measure.sh"
 max_rss=0
 declare -a ours_snap zstd_snap
 for ((i = 1; i <= RUNS; i++)); do

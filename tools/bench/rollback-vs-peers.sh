@@ -44,15 +44,7 @@ tar -cf - -C mirror . | zstd -3 -T0 -q >tree.tar.zst
 summary=$(python3 "$REPO/tools/bench/five-percent-update.py" root)
 cp -a root updated
 
-best() { sort -n | head -n1; }
-measure() { # label, then the command; prints "seconds rss_kib"
-    local start end
-    sync
-    start=$(date +%s.%N)
-    /usr/bin/time -f "%M" -o "$WORK/rss" "$@" >/dev/null 2>"$WORK/err" || { cat "$WORK/err" >&2; exit 1; }
-    end=$(date +%s.%N)
-    echo "$(echo "$end - $start" | bc) $(cat "$WORK/rss")"
-}
+source "$REPO/tools/bench/measure.sh"
 reset_updated() { rm -rf root; cp -a updated root; }
 
 declare -a ours_rb rsync_rb ours_rs tar_rs

@@ -137,18 +137,21 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
     {
         if (entry.Kind == EntryKind.HardLink)
             return; // its metadata is its first name's
-        bool sameXattrs = SameXattrs(entry, name == "." ? tree.AbsoluteRoot : ComponentTree.XattrPath(directory, name), name == "." ? null : directory, name);
+        bool sameXattrs = name == "." ? SameXattrs(entry, tree.AbsoluteRoot, null, name) : SameXattrs(entry, null, directory, name);
         MetadataDifferences.Record(plan, entry,
             MetadataDifferences.Of(entry, status.Uid, status.Gid, status.Mode, status.MTimeSeconds, status.MTimeNanoseconds, sameXattrs));
     }
 
-    private bool SameXattrs(ManifestEntry entry, string path, SafeFileHandle? directory, string name)
+    /// <param name="path">the root's path, or null: then <paramref name="name"/> in <paramref name="directory"/>, listed by
+    /// listxattrat (Linux 6.13, one name resolved), and reached through /proc/self/fd/N/name (a procfs lookup per call)
+    /// only on older kernels or to read values, which few entries have.</param>
+    private bool SameXattrs(ManifestEntry entry, string? path, SafeFileHandle? directory, string name)
     {
-        // listxattrat (Linux 6.13) resolves one name; /proc/self/fd/N/name costs a procfs lookup per call.
-        if (directory is null || !Posix.TryListXattrsAt(directory, name, _xattrNames))
-            Posix.ListXattrs(path, _xattrNames);
+        if (path is not null || !Posix.TryListXattrsAt(directory!, name, _xattrNames))
+            Posix.ListXattrs(path ??= ComponentTree.XattrPath(directory!, name), _xattrNames);
         if (_xattrNames.Count != entry.Xattrs.Length)
             return false;
+        path ??= ComponentTree.XattrPath(directory!, name);
         foreach (var xattr in entry.Xattrs)
             if (!Posix.TryGetXattr(path, xattr.Name, out var value) || !value.AsSpan().SequenceEqual(xattr.Value))
                 return false;
