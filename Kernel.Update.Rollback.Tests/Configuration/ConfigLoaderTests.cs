@@ -19,7 +19,7 @@ public class ConfigLoaderTests
         Assert.Equal(new ChunkingSettings(16384, 65536, 262144), config.Chunking);
         Assert.Equal(new CompressionSettings(3), config.Compression);
         Assert.Equal(16L << 20, config.ReserveBytes);
-        Assert.Equal(new BootSettings(3, "systemctl reboot"), config.Boot);
+        Assert.Equal(BootSettings.Default, config.Boot);
 
         var etc = Assert.Single(config.Components);
         Assert.Equal(("etc", ComponentCategory.Configuration, "etc"), (etc.Name, etc.Category, etc.Path));
@@ -72,7 +72,7 @@ public class ConfigLoaderTests
         Assert.Equal(new RetentionSettings(2, 4), config.Retention);
         Assert.Equal(new ChunkingSettings(4096, 16384, 65536), config.Chunking);
         Assert.Equal(19, config.Compression.Level);
-        Assert.Equal(new BootSettings(5, "reboot -f"), config.Boot);
+        Assert.Equal(BootSettings.Default with { MaxAttempts = 5, RebootCommand = "reboot -f" }, config.Boot);
 
         var kernel = config.Graph.Get("kernel");
         Assert.True(kernel.IsBlock);

@@ -1,4 +1,5 @@
 using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Health;
 using Xunit;
 using static Kernel.Update.Rollback.Tests.Configuration.ConfigText;
 
@@ -44,7 +45,33 @@ public class ConfigSettingsTests
     {
         Problem(Settings(""" "boot": { "maxAttempts": 0 } """), "boot.maxAttempts 0");
         Problem(Settings(""" "boot": { "rebootCommand": " " } """), "boot.rebootCommand is empty");
-        Assert.Equal(new BootSettings(3, "/sbin/reboot"), Parse(Settings(""" "boot": { "rebootCommand": "/sbin/reboot" } """)).Boot);
+        Assert.Equal(BootSettings.Default with { RebootCommand = "/sbin/reboot" }, Parse(Settings(""" "boot": { "rebootCommand": "/sbin/reboot" } """)).Boot);
+    }
+
+    [Fact]
+    public void MonitorSettingsAreCheckedAndCarried()
+    {
+        Problem(Settings(""" "monitor": { "intervalSeconds": 0 } """), "monitor.intervalSeconds 0 is outside");
+        Problem(Settings(""" "monitor": { "badSamples": 0 } """), "monitor.badSamples 0 is outside");
+        Problem(Settings(""" "monitor": { "socket": "run/api.sock" } """), "monitor.socket 'run/api.sock' is not an absolute path");
+        Problem(Settings($$""" "monitor": { "socket": "/{{new string('s', 120)}}" } """), "longer than the 107 bytes");
+        Problem(Settings(""" "monitor": { "socketGroup": "a:b" } """), "monitor.socketGroup 'a:b' is not a group name");
+        Problem(Settings(""" "monitor": { "interval": 3 } """), "interval");
+        Assert.Equal(MonitorSettings.Default with { IntervalSeconds = 0.5, SocketGroup = "rollback" },
+            Parse(Settings(""" "monitor": { "intervalSeconds": 0.5, "socketGroup": "rollback" } """)).Monitor);
+    }
+
+    [Fact]
+    public void AutoRollbackSettingsAreCheckedAndCarried()
+    {
+        Problem(Settings(""" "autoRollback": { "triggers": ["ServiceFailure", "Meltdown"] } """), "autoRollback.triggers[1] 'Meltdown' is not a trigger");
+        Problem(Settings(""" "autoRollback": { "triggers": ["1"] } """), "autoRollback.triggers[0] '1' is not a trigger");
+        Problem(Settings(""" "autoRollback": { "maxPerBoot": -1 } """), "autoRollback.maxPerBoot -1 is outside");
+        Problem(Settings(""" "autoRollback": { "cooldownSeconds": -1 } """), "autoRollback.cooldownSeconds -1 is outside");
+        Problem(Settings(""" "autoRollback": { "maxRollbackSeconds": 0 } """), "autoRollback.maxRollbackSeconds 0 is outside");
+        Problem(Settings(""" "autoRollback": { "priorityComponents": ["nosuch"] } """), "autoRollback.priorityComponents names 'nosuch', which is not a component");
+        var policy = Parse(Settings(""" "autoRollback": { "enabled": false, "triggers": ["BootFailure"], "maxPerBoot": 1 } """)).AutoRollback;
+        Assert.Equal(AutoRollbackSettings.Default with { Enabled = false, Triggers = [TriggerKind.BootFailure], MaxPerBoot = 1 }, policy);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public class ConfigWriterTests
         Assert.Equal(json, ConfigWriter.ToJson(again));
         Assert.Equal((config.Root, config.Store, config.ReserveBytes), (again.Root, again.Store, again.ReserveBytes));
         Assert.Equal((config.Retention, config.Chunking, config.Compression, config.Boot), (again.Retention, again.Chunking, again.Compression, again.Boot));
+        Assert.Equal((config.Monitor, config.AutoRollback), (again.Monitor, again.AutoRollback));
         Assert.Equal(config.Components.Select(c => c.ToString()), again.Components.Select(c => c.ToString()));
         Assert.Equal(config.Graph.Get("app").Services, again.Graph.Get("app").Services);
         Assert.True(again.Graph.Get("kernel").Critical);

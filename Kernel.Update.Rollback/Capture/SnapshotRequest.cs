@@ -18,4 +18,18 @@ public sealed record SnapshotRequest(string? Name, RecoveryPointReason Reason, I
     /// <summary>When set, receives each component's manifest as written, by component name (a rollback compares
     /// its safety point with its target without reading the manifests back).</summary>
     public Dictionary<string, Manifest>? Written { get; init; }
+
+    /// <summary>What the same catalog commit that adds the point also records about the update in progress.</summary>
+    public UpdateMark Update { get; init; }
+}
+
+/// <summary>How a recovery point's commit changes the pending-update state: atomically with the point, so a crash
+/// can never leave a pending update without its point, or a confirmed state without its last-known-good.</summary>
+public enum UpdateMark
+{
+    None,
+    /// <summary>The point is the PreUpdate point of an update now pending; refused if another update is pending.</summary>
+    BeginPending,
+    /// <summary>The point is the confirmed current state: it becomes the last-known-good and no update is pending any more.</summary>
+    Confirm,
 }

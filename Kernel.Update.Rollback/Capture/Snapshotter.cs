@@ -32,6 +32,10 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         RecoveryStore.Initialize(layout);
         using var storeLock = StoreLock.Acquire(layout);
         var store = RecoveryStore.Open(config.Store);
+        // Checked under the lock, before any work: two updates may not be pending at once.
+        if (request.Update == UpdateMark.BeginPending && store.Catalog.PendingUpdatePointId is { } pending)
+            throw new RollbackException(RollbackErrorKind.InvalidState,
+                $"an update is already pending (its recovery point is {pending}): confirm it with 'rollbackctl mark-good' or roll it back first");
         int collected = store.CollectLeftovers();
         if (collected > 0)
             Log.LeftoversCollected(logger, collected, layout.Root);
@@ -86,6 +90,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             var next = CatalogEdit.Copy(store.Catalog);
             next.NextSequence++;
             next.Points.Add(point);
+            MarkUpdate(next, point, request.Update);
             foreach (var pack in newPacks)
                 next.Packs.Add(new PackRecord { Id = pack.Id, Length = pack.Length, Chunks = pack.Chunks, IndexSha256 = pack.IndexSha256 });
             cancellation.ThrowIfCancellationRequested();
@@ -93,6 +98,23 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             counters.Phase = "done";
             Log.SnapshotCommitted(logger, point.Id, point.Components.Count, packs.BytesWritten);
             return point;
+        }
+    }
+
+    private static void MarkUpdate(CatalogDocument next, RecoveryPointRecord point, UpdateMark mark)
+    {
+        switch (mark)
+        {
+            case UpdateMark.BeginPending:
+                next.PendingUpdatePointId = point.Id;
+                break;
+            case UpdateMark.Confirm:
+                for (int i = 0; i < next.Points.Count; i++)
+                    if (next.Points[i].LastKnownGood)
+                        next.Points[i] = CatalogEdit.With(next.Points[i], lastKnownGood: false);
+                point.LastKnownGood = true;
+                next.PendingUpdatePointId = null;
+                break;
         }
     }
 

@@ -91,6 +91,35 @@ public sealed class ComponentGraph
     public IReadOnlyList<Component> RestoreOrder(IEnumerable<string> names) =>
         names.Select(Get).Distinct().OrderBy(c => _rank[c.Name]).ToArray();
 
+    /// <summary>
+    /// The set's components with dependencies first, and among those whose dependencies in the set are already
+    /// placed, the <paramref name="first"/> ones before the others (an automatic rollback's priority components:
+    /// the kernel before the user data, say, where neither needs the other).
+    /// </summary>
+    public IReadOnlyList<Component> RestoreOrder(IEnumerable<string> names, IReadOnlyCollection<string> first)
+    {
+        var set = RestoreOrder(names);
+        if (first.Count == 0)
+            return set;
+        var inSet = new HashSet<string>(set.Select(c => c.Name), StringComparer.Ordinal);
+        var waiting = set.ToDictionary(c => c.Name, c => c.DependsOn.Distinct(StringComparer.Ordinal).Count(inSet.Contains), StringComparer.Ordinal);
+        var ready = new PriorityQueue<Component, (int, int)>();
+        foreach (var component in set)
+            if (waiting[component.Name] == 0)
+                ready.Enqueue(component, Key(component));
+        var order = new List<Component>(set.Count);
+        while (ready.TryDequeue(out var component, out _))
+        {
+            order.Add(component);
+            foreach (var dependent in _dependents[component.Name])
+                if (inSet.Contains(dependent.Name) && --waiting[dependent.Name] == 0)
+                    ready.Enqueue(dependent, Key(dependent));
+        }
+        return order;
+
+        (int, int) Key(Component c) => (first.Contains(c.Name) ? 0 : 1, _rank[c.Name]);
+    }
+
     /// <summary>The set's components with dependents first: the order to stop their services.</summary>
     public IReadOnlyList<Component> StopOrder(IEnumerable<string> names) =>
         names.Select(Get).Distinct().OrderByDescending(c => _rank[c.Name]).ToArray();

@@ -1,7 +1,10 @@
 namespace Kernel.Update.Rollback.Configuration;
 
-/// <summary>Boot protection: boots without mark-good before an emergency rollback, and how to reboot.</summary>
-public sealed record BootSettings(int MaxAttempts, string RebootCommand)
+/// <summary>Boot protection: unconfirmed boots before an emergency rollback, how to reboot after it, and where the
+/// kernel tells which boot this is (a file whose content changes every boot; tests point it at their own file).</summary>
+public sealed record BootSettings(int MaxAttempts, string RebootCommand, string BootIdFile)
 {
-    public static BootSettings Default { get; } = new(3, "systemctl reboot");
+    public const string KernelBootIdFile = "/proc/sys/kernel/random/boot_id";
+
+    public static BootSettings Default { get; } = new(3, "systemctl reboot", KernelBootIdFile);
 }

@@ -17,6 +17,8 @@ public sealed class ConfigDocument
     public ChunkingDocument? Chunking { get; set; }
     public CompressionDocument? Compression { get; set; }
     public BootDocument? Boot { get; set; }
+    public MonitorDocument? Monitor { get; set; }
+    public AutoRollbackDocument? AutoRollback { get; set; }
     public List<ComponentDocument?>? Components { get; set; }
 
     [JsonExtensionData]
@@ -79,6 +81,32 @@ public sealed class BootDocument
 {
     public int? MaxAttempts { get; set; }
     public string? RebootCommand { get; set; }
+    public string? BootIdFile { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+public sealed class MonitorDocument
+{
+    public double? IntervalSeconds { get; set; }
+    public int? BadSamples { get; set; }
+    public string? Socket { get; set; }
+    public string? SocketGroup { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+public sealed class AutoRollbackDocument
+{
+    public bool? Enabled { get; set; }
+    public List<string?>? Triggers { get; set; }
+    public double? MaxRollbackSeconds { get; set; }
+    public bool? PartialAllowed { get; set; }
+    public List<string?>? PriorityComponents { get; set; }
+    public double? CooldownSeconds { get; set; }
+    public int? MaxPerBoot { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }

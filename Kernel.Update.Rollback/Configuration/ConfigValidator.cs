@@ -20,6 +20,8 @@ internal static class ConfigValidator
         JsonProblems.Unknown(doc.Chunking?.Unknown, ConfigJsonContext.Default.ChunkingDocument, "chunking", problems);
         JsonProblems.Unknown(doc.Compression?.Unknown, ConfigJsonContext.Default.CompressionDocument, "compression", problems);
         JsonProblems.Unknown(doc.Boot?.Unknown, ConfigJsonContext.Default.BootDocument, "boot", problems);
+        JsonProblems.Unknown(doc.Monitor?.Unknown, ConfigJsonContext.Default.MonitorDocument, "monitor", problems);
+        JsonProblems.Unknown(doc.AutoRollback?.Unknown, ConfigJsonContext.Default.AutoRollbackDocument, "autoRollback", problems);
 
         string baseDirectory = Path.GetDirectoryName(sourcePath) is { Length: > 0 } dir ? dir : Environment.CurrentDirectory;
         string root = SettingsRules.Directory(doc.Root, RollbackConfig.DefaultRoot, "root", baseDirectory, problems);
@@ -28,6 +30,8 @@ internal static class ConfigValidator
         var chunking = SettingsRules.Chunking(doc.Chunking, problems);
         var compression = SettingsRules.Compression(doc.Compression, problems);
         var boot = SettingsRules.Boot(doc.Boot, problems);
+        var monitor = SettingsRules.Monitor(doc.Monitor, problems);
+        var autoRollback = SettingsRules.AutoRollback(doc.AutoRollback, problems);
         long reserve = SettingsRules.ReserveBytes(doc.ReserveBytes, problems);
 
         var drafts = new List<ComponentDraft>();
@@ -36,10 +40,13 @@ internal static class ConfigValidator
         for (int i = 0; i < (doc.Components?.Count ?? 0); i++)
             drafts.Add(ComponentRules.Read(doc.Components![i], i, root, problems));
         ComponentSetRules.Check(drafts, store, problems);
+        foreach (string name in autoRollback.PriorityComponents)
+            if (!drafts.Any(d => d.Component?.Name == name))
+                problems.Add($"autoRollback.priorityComponents names '{name}', which is not a component");
 
         if (problems.Count > 0)
             throw new ConfigException(sourcePath, problems);
         var graph = new ComponentGraph(drafts.Select(d => d.Component!));
-        return new RollbackConfig(sourcePath, root, store, graph, retention, chunking, compression, reserve, boot);
+        return new RollbackConfig(sourcePath, root, store, graph, retention, chunking, compression, reserve, boot, monitor, autoRollback);
     }
 }

@@ -19,7 +19,24 @@ public static class ConfigWriter
         Retention = new RetentionDocument { MaxPerCategory = config.Retention.MaxPerCategory, MaxTotal = config.Retention.MaxTotal },
         Chunking = new ChunkingDocument { MinSize = config.Chunking.MinSize, AvgSize = config.Chunking.AvgSize, MaxSize = config.Chunking.MaxSize },
         Compression = new CompressionDocument { Level = config.Compression.Level },
-        Boot = new BootDocument { MaxAttempts = config.Boot.MaxAttempts, RebootCommand = config.Boot.RebootCommand },
+        Boot = new BootDocument { MaxAttempts = config.Boot.MaxAttempts, RebootCommand = config.Boot.RebootCommand, BootIdFile = config.Boot.BootIdFile },
+        Monitor = new MonitorDocument
+        {
+            IntervalSeconds = config.Monitor.IntervalSeconds,
+            BadSamples = config.Monitor.BadSamples,
+            Socket = config.Monitor.Socket,
+            SocketGroup = config.Monitor.SocketGroup,
+        },
+        AutoRollback = new AutoRollbackDocument
+        {
+            Enabled = config.AutoRollback.Enabled,
+            Triggers = [.. config.AutoRollback.Triggers.Select(t => (string?)t.ToString())],
+            MaxRollbackSeconds = config.AutoRollback.MaxRollbackSeconds,
+            PartialAllowed = config.AutoRollback.PartialAllowed,
+            PriorityComponents = [.. config.AutoRollback.PriorityComponents.Select(n => (string?)n)],
+            CooldownSeconds = config.AutoRollback.CooldownSeconds,
+            MaxPerBoot = config.AutoRollback.MaxPerBoot,
+        },
         Components = config.Components.Select(c => (ComponentDocument?)new ComponentDocument
         {
             Name = c.Name,

@@ -14,7 +14,8 @@ public sealed class RollbackConfig
 
     internal RollbackConfig(
         string sourcePath, string root, string store, ComponentGraph graph, RetentionSettings retention,
-        ChunkingSettings chunking, CompressionSettings compression, long reserveBytes, BootSettings boot)
+        ChunkingSettings chunking, CompressionSettings compression, long reserveBytes, BootSettings boot,
+        MonitorSettings monitor, AutoRollbackSettings autoRollback)
     {
         SourcePath = sourcePath;
         Root = root;
@@ -25,6 +26,8 @@ public sealed class RollbackConfig
         Compression = compression;
         ReserveBytes = reserveBytes;
         Boot = boot;
+        Monitor = monitor;
+        AutoRollback = autoRollback;
     }
 
     /// <summary>The file this was read from (for messages).</summary>
@@ -51,6 +54,10 @@ public sealed class RollbackConfig
     public long ReserveBytes { get; }
 
     public BootSettings Boot { get; }
+
+    public MonitorSettings Monitor { get; }
+
+    public AutoRollbackSettings AutoRollback { get; }
 
     /// <summary>The absolute location of a component: its tree under the root, or its block device or image.</summary>
     public string Locate(Component component) =>

@@ -1,4 +1,5 @@
 using System.Numerics;
+using Kernel.Update.Rollback.Health;
 
 namespace Kernel.Update.Rollback.Configuration;
 
@@ -51,7 +52,67 @@ internal static class SettingsRules
         string reboot = doc?.RebootCommand ?? d.RebootCommand;
         if (string.IsNullOrWhiteSpace(reboot))
             problems.Add("boot.rebootCommand is empty");
-        return new BootSettings(attempts, reboot);
+        string bootId = doc?.BootIdFile ?? d.BootIdFile;
+        if (bootId.Length == 0 || bootId.Contains('\0') || !Path.IsPathRooted(bootId))
+            problems.Add($"boot.bootIdFile '{bootId}' is not an absolute path");
+        return new BootSettings(attempts, reboot, bootId);
+    }
+
+    public static MonitorSettings Monitor(MonitorDocument? doc, List<string> problems)
+    {
+        var d = MonitorSettings.Default;
+        double interval = doc?.IntervalSeconds ?? d.IntervalSeconds;
+        if (!(interval is >= 0.05 and <= 86_400))
+            problems.Add($"monitor.intervalSeconds {interval} is outside 0.05..86400");
+        int bad = doc?.BadSamples ?? d.BadSamples;
+        if (bad is < 1 or > 1000)
+            problems.Add($"monitor.badSamples {bad} is outside 1..1000");
+        string socket = doc?.Socket ?? d.Socket;
+        if (socket.Length == 0 || socket.Contains('\0') || !Path.IsPathRooted(socket))
+            problems.Add($"monitor.socket '{socket}' is not an absolute path");
+        // sockaddr_un.sun_path holds 108 bytes with its terminating NUL.
+        else if (System.Text.Encoding.UTF8.GetByteCount(socket) > 107)
+            problems.Add($"monitor.socket '{socket}' is longer than the 107 bytes a Unix socket path may have");
+        string? group = doc?.SocketGroup;
+        if (group is not null && (group.Length == 0 || group.Contains('\0') || group.Contains(':')))
+            problems.Add($"monitor.socketGroup '{group}' is not a group name");
+        return new MonitorSettings(interval, bad, socket, group);
+    }
+
+    public static AutoRollbackSettings AutoRollback(AutoRollbackDocument? doc, List<string> problems)
+    {
+        var d = AutoRollbackSettings.Default;
+        var triggers = new List<TriggerKind>();
+        if (doc?.Triggers is { } names)
+        {
+            for (int i = 0; i < names.Count; i++)
+            {
+                if (Enum.TryParse<TriggerKind>(names[i], ignoreCase: false, out var kind) && Enum.IsDefined(kind) && !int.TryParse(names[i], out _))
+                    triggers.Add(kind);
+                else
+                    problems.Add($"autoRollback.triggers[{i}] '{names[i]}' is not a trigger (one of {string.Join(", ", Enum.GetNames<TriggerKind>())})");
+            }
+        }
+        else
+            triggers.AddRange(d.Triggers);
+        double maxTime = doc?.MaxRollbackSeconds ?? d.MaxRollbackSeconds;
+        if (!(maxTime is >= 1 and <= 86_400))
+            problems.Add($"autoRollback.maxRollbackSeconds {maxTime} is outside 1..86400");
+        double cooldown = doc?.CooldownSeconds ?? d.CooldownSeconds;
+        if (!(cooldown is >= 0 and <= 7 * 86_400))
+            problems.Add($"autoRollback.cooldownSeconds {cooldown} is outside 0..604800");
+        int perBoot = doc?.MaxPerBoot ?? d.MaxPerBoot;
+        if (perBoot is < 0 or > 100)
+            problems.Add($"autoRollback.maxPerBoot {perBoot} is outside 0..100");
+        var priority = new List<string>();
+        for (int i = 0; i < (doc?.PriorityComponents?.Count ?? 0); i++)
+        {
+            if (doc!.PriorityComponents![i] is { Length: > 0 } name)
+                priority.Add(name);
+            else
+                problems.Add($"autoRollback.priorityComponents[{i}] is empty");
+        }
+        return new AutoRollbackSettings(doc?.Enabled ?? d.Enabled, triggers, maxTime, doc?.PartialAllowed ?? d.PartialAllowed, priority, cooldown, perBoot);
     }
 
     public static long ReserveBytes(long? value, List<string> problems)

@@ -18,6 +18,9 @@ public sealed record RollbackRequest(string PointId, IReadOnlyList<string>? Comp
 
     /// <summary>Write block devices even while mounted read-write (the file system on them may be damaged).</summary>
     public bool Force { get; init; }
+
+    /// <summary>Components restored before the others where the dependency graph leaves a choice.</summary>
+    public IReadOnlyList<string> Priority { get; init; } = [];
 }
 
 /// <summary>The outcome of a rollback or a recovery: the end phase, the components in the order they were restored,
@@ -130,7 +133,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
             return (RollbackScope.Incremental, changed.Count == 0 ? [] : narrowed);
         }
         if (request.Components is not { Count: > 0 } names)
-            return (RollbackScope.FullSystem, config.Graph.RestoreOrder(inPoint).Select(c => c.Name).ToList());
+            return (RollbackScope.FullSystem, config.Graph.RestoreOrder(inPoint, request.Priority).Select(c => c.Name).ToList());
         foreach (string name in names)
             if (!inPoint.Contains(name))
                 throw new RollbackException(RollbackErrorKind.NotFound,
@@ -140,6 +143,6 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
             if (!inPoint.Contains(name))
                 throw new RollbackException(RollbackErrorKind.InvalidInput,
                     $"component {name} depends on {string.Join(", ", names)} and must go back with it, but recovery point {request.PointId} has no snapshot of it (use --exact to take only the named components)");
-        return (request.Exact ? RollbackScope.Component : RollbackScope.Partial, config.Graph.RestoreOrder(scope).Select(c => c.Name).ToList());
+        return (request.Exact ? RollbackScope.Component : RollbackScope.Partial, config.Graph.RestoreOrder(scope, request.Priority).Select(c => c.Name).ToList());
     }
 }

@@ -66,7 +66,8 @@ public static class ServiceCommand
         }
     }
 
-    private static void KillGroup(Process process)
+    /// <summary>Kills a process started under setsid and every process of its group.</summary>
+    internal static void KillGroup(Process process)
     {
         try
         {

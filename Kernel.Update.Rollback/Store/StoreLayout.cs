@@ -14,6 +14,9 @@ public sealed class StoreLayout
         Temp = Path.Combine(Root, "tmp");
         Catalog = Path.Combine(Root, "catalog");
         Lock = Path.Combine(Root, "lock");
+        BootState = Path.Combine(Root, "boot-state.json");
+        TriggerState = Path.Combine(Root, "trigger-state.json");
+        Reports = Path.Combine(Root, "reports");
     }
 
     public string Root { get; }
@@ -22,6 +25,15 @@ public sealed class StoreLayout
     public string Temp { get; }
     public string Catalog { get; }
     public string Lock { get; }
+
+    /// <summary>The boot counter of the pending update (see Boot.BootCounter).</summary>
+    public string BootState { get; }
+
+    /// <summary>Automatic rollbacks of this boot and the last one's time (see Triggers.TriggerGate).</summary>
+    public string TriggerState { get; }
+
+    /// <summary>Failure reports kept with automatic and emergency rollbacks (see Diagnostics.FailureReports).</summary>
+    public string Reports { get; }
 
     public string PackPath(string id) => Path.Combine(Packs, id + ".pack");
     public string IndexPath(string id) => Path.Combine(Packs, id + ".idx");

@@ -8,40 +8,50 @@ namespace Kernel.Update.Rollback.Store;
 /// <summary>
 /// One writer at a time: an flock on store/lock, which the kernel drops when the holder dies (kill -9 and
 /// power loss leave no stale lock). The holder writes its pid into the file so a refused writer can name it.
-/// Within one process the lock nests: a rollback holds it from start to end, and the safety point it takes
-/// acquires it again (a second flock on a new descriptor would refuse its own process).
+/// The lock nests along one flow of control (an <see cref="AsyncLocal{T}"/>): a rollback holds it from start to
+/// end, and the safety point it takes acquires it again. Another flow of the same process (the monitor serving a
+/// snapshot request while a trigger fires) takes its own descriptor, and flock refuses it as it would refuse
+/// another process: the locks belong to open file descriptions, not to processes.
 /// </summary>
 public sealed class StoreLock : IDisposable
 {
-    private static readonly Dictionary<string, (SafeFileHandle Handle, int Holders)> Held = new(StringComparer.Ordinal);
-    private readonly string _root;
+    private static readonly AsyncLocal<Holding?> Held = new();
+    private readonly Holding? _own;
     private bool _disposed;
 
-    private StoreLock(string root) => _root = root;
+    private StoreLock(Holding? own) => _own = own;
 
-    public static StoreLock Acquire(StoreLayout layout)
+    /// <exception cref="RollbackException">InvalidState naming the holder's pid when another operation holds the store.</exception>
+    public static StoreLock Acquire(StoreLayout layout) =>
+        TryAcquire(layout, out string? holder) ?? throw new RollbackException(RollbackErrorKind.InvalidState,
+            $"store {layout.Root} is in use by another operation ({holder}); try again when it has finished");
+
+    /// <summary>The lock, or null when another operation holds it (<paramref name="holder"/> names it).</summary>
+    public static StoreLock? TryAcquire(StoreLayout layout, out string? holder)
     {
-        lock (Held)
-        {
-            if (Held.TryGetValue(layout.Root, out var held))
-            {
-                Held[layout.Root] = (held.Handle, held.Holders + 1);
-                return new StoreLock(layout.Root);
-            }
-            Held[layout.Root] = (Lock(layout), 1);
-            return new StoreLock(layout.Root);
-        }
+        holder = null;
+        for (var h = Held.Value; h is not null; h = h.Outer)
+            if (h.Root == layout.Root)
+                return new StoreLock(null);
+        var handle = TryLock(layout, out holder);
+        if (handle is null)
+            return null;
+        var own = new Holding(layout.Root, handle, Held.Value);
+        Held.Value = own;
+        return new StoreLock(own);
     }
 
-    private static SafeFileHandle Lock(StoreLayout layout)
+    private sealed record Holding(string Root, SafeFileHandle Handle, Holding? Outer);
+
+    private static SafeFileHandle? TryLock(StoreLayout layout, out string? holder)
     {
+        holder = null;
         var handle = Posix.Open(layout.Lock, OpenFlags.ReadWrite | OpenFlags.Create | OpenFlags.NoFollow, 0b110_000_000);
         if (!Posix.TryLockExclusive(handle))
         {
-            string holder = ReadHolder(handle);
+            holder = ReadHolder(handle);
             handle.Dispose();
-            throw new RollbackException(RollbackErrorKind.InvalidState,
-                $"store {layout.Root} is in use by another operation ({holder}); try again when it has finished");
+            return null;
         }
         byte[] pid = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
         RandomAccess.SetLength(handle, 0);
@@ -59,20 +69,12 @@ public sealed class StoreLock : IDisposable
 
     public void Dispose()
     {
-        lock (Held)
-        {
-            if (_disposed)
-                return;
-            _disposed = true;
-            var held = Held[_root];
-            if (held.Holders > 1)
-            {
-                Held[_root] = (held.Handle, held.Holders - 1);
-                return;
-            }
-            Held.Remove(_root);
-            // Closing the descriptor releases the flock; the pid stays in the file and is overwritten by the next holder.
-            held.Handle.Dispose();
-        }
+        if (_disposed || _own is null)
+            return;
+        _disposed = true;
+        // Closing the descriptor releases the flock; the pid stays in the file and is overwritten by the next holder.
+        _own.Handle.Dispose();
+        if (Held.Value == _own)
+            Held.Value = _own.Outer;
     }
 }

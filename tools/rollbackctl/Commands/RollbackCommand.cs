@@ -28,13 +28,25 @@ internal static class RollbackCommand
         return Print(context, outcome);
     }
 
+    /// <summary>With an id: move the last-known-good flag to that point. Without: confirm the device as it runs now
+    /// (a BootGood point becomes the last-known-good, and a pending update ends).</summary>
     public static int MarkGood(CliContext context)
     {
-        var point = LastKnownGood.Mark(context.Config.Store, context.Args.Positionals[0], Actor(), context.Logger);
-        if (context.Json)
-            context.Out.WriteLine(JsonSerializer.Serialize(new MarkGoodOutput(point.Id), CliJsonContext.Default.MarkGoodOutput));
+        string? pending = null;
+        Store.Catalog.RecoveryPointRecord point;
+        if (context.Args.Positionals.Count == 1)
+            point = LastKnownGood.Mark(context.Config.Store, context.Args.Positionals[0], Actor(), context.Logger);
         else
-            context.Out.WriteLine($"Recovery point {point.Id} is now the last-known-good.");
+        {
+            pending = Updates.PendingUpdate.Find(context.Config.Store)?.Id;
+            point = Updates.UpdateConfirmation.Confirm(context.Config, context.Logger);
+        }
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(new MarkGoodOutput(point.Id, pending), CliJsonContext.Default.MarkGoodOutput));
+        else
+            context.Out.WriteLine(pending is null
+                ? $"Recovery point {point.Id} is now the last-known-good."
+                : $"Update {pending} confirmed: recovery point {point.Id} of the running device is now the last-known-good.");
         return 0;
     }
 

@@ -20,6 +20,10 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(RollbackOutput))]
 [JsonSerializable(typeof(RollbackStepOutput))]
 [JsonSerializable(typeof(MarkGoodOutput))]
+[JsonSerializable(typeof(BootCheckOutput))]
+[JsonSerializable(typeof(ShutdownOutput))]
+[JsonSerializable(typeof(UpdateOutput))]
+[JsonSerializable(typeof(List<Kernel.Update.Rollback.Diagnostics.FailureReport>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -54,4 +58,12 @@ internal sealed record RollbackOutput(string OperationId, string PointId, string
 /// <summary>One journaled step of a rollback, in the order it happened.</summary>
 internal sealed record RollbackStepOutput(string Component, string Step, string Phase);
 
-internal sealed record MarkGoodOutput(string LastKnownGood);
+internal sealed record MarkGoodOutput(string LastKnownGood, string? ConfirmedUpdate = null);
+
+internal sealed record BootCheckOutput(string Verdict, string BootId, string? UpdatePointId, int FailedBoots, int MaxAttempts, string? RecoveredOperation,
+    string? FailureReport, string? RollbackOperation, string? RollbackTarget, string? RollbackError, string? RebootError);
+
+internal sealed record ShutdownOutput(bool Recorded);
+
+internal sealed record UpdateOutput(string PointId, string Result, int? ExitCode, string? Trigger, string? FailureReport, string? RollbackOperation,
+    string? RollbackError, string? ConfirmedPointId);

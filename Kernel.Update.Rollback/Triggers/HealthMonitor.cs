@@ -1,0 +1,98 @@
+using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Health;
+using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Kernel.Update.Rollback.Triggers;
+
+/// <summary>What the monitor did with a trigger: suppressed (and why), or the rollback it ran.</summary>
+public sealed record TriggerDecision(TriggerEvent Trigger, string? SuppressedBecause, TriggeredOutcome? Outcome);
+
+/// <summary>
+/// Watches health for as long as it runs — not just after an update (failures that show up days later are the
+/// ones that hurt): samples every <c>monitor.intervalSeconds</c>, reports level changes, feeds the hysteresis,
+/// and turns a trigger the gate lets through into a partial rollback. The decision and the rollback happen under
+/// the store lock, so nothing else starts in between.
+/// </summary>
+public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<CancellationToken, Task<SystemHealth>> sampleHealth, RollbackSystem system)
+{
+    private readonly TriggerEvaluator _evaluator = new(config.Monitor.BadSamples);
+    private readonly TriggerGate _gate = new(config);
+    private SystemHealth? _latest;
+
+    /// <summary>The newest sample; null before the first.</summary>
+    public SystemHealth? Latest => Volatile.Read(ref _latest);
+
+    /// <summary>Raised with a sample whose system level or some component's level differs from the one before.</summary>
+    public event Action<SystemHealth>? HealthChanged;
+
+    /// <summary>Raised for every trigger, let through or not.</summary>
+    public event Action<TriggerDecision>? Triggered;
+
+    public async Task RunAsync(CancellationToken cancellation)
+    {
+        using var timer = new PeriodicTimer(config.Monitor.Interval);
+        do
+        {
+            await SampleOnceAsync(cancellation);
+        }
+        while (await timer.WaitForNextTickAsync(cancellation));
+    }
+
+    /// <summary>One sample and what follows from it; the decision, if a trigger fired.</summary>
+    public async Task<TriggerDecision?> SampleOnceAsync(CancellationToken cancellation)
+    {
+        var sample = await sampleHealth(cancellation);
+        var before = Interlocked.Exchange(ref _latest, sample);
+        if (Changed(before, sample))
+        {
+            foreach (var component in sample.Components)
+                if (component.Level != HealthLevel.Good && before?.Components.FirstOrDefault(c => c.Component == component.Component)?.Level != component.Level)
+                    Log.HealthChanged(logger, component.Component, component.Level,
+                        string.Join("; ", component.Probes.Where(p => p.Level != HealthLevel.Good).Select(p => $"{p.Probe}: {p.Detail}")));
+            HealthChanged?.Invoke(sample);
+        }
+        if (_evaluator.Observe(sample) is not { } trigger)
+            return null;
+        var decision = await DecideAsync(trigger, cancellation);
+        Triggered?.Invoke(decision);
+        return decision;
+    }
+
+    private async Task<TriggerDecision> DecideAsync(TriggerEvent trigger, CancellationToken cancellation)
+    {
+        string actor = $"monitor ({trigger.Kind})";
+        using var storeLock = StoreLock.TryAcquire(new StoreLayout(config.Store), out string? holder);
+        string? why = storeLock is null ? $"another operation holds the store ({holder})" : _gate.WhyNot(trigger);
+        if (why is null)
+        {
+            _gate.Record();
+            try
+            {
+                var outcome = await new TriggeredRollback(config, logger, system).RunAsync(trigger, TargetRule.PendingUpdateFirst, actor, cancellation);
+                // The services were restarted: judge them afresh.
+                _evaluator.Reset();
+                return new TriggerDecision(trigger, null, outcome);
+            }
+            catch (Errors.RollbackException e)
+            {
+                why = e.Message; // no point to go back to: reported like any other refusal
+            }
+        }
+        Log.TriggerSuppressed(logger, trigger.Kind, string.Join(", ", trigger.FailingComponents), why);
+        Audit.AuditLog.Append(config.Store, new Audit.AuditRecord("trigger", null, trigger.Kind.ToString(), trigger.FailingComponents, actor,
+            DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "suppressed", $"{trigger.Reason} — {why}"), logger);
+        return new TriggerDecision(trigger, why, null);
+    }
+
+    private static bool Changed(SystemHealth? before, SystemHealth now)
+    {
+        if (before is null || before.Level != now.Level || before.Components.Count != now.Components.Count)
+            return true;
+        for (int i = 0; i < now.Components.Count; i++)
+            if (before.Components[i].Component != now.Components[i].Component || before.Components[i].Level != now.Components[i].Level)
+                return true;
+        return false;
+    }
+}
