@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(909, LogLevel.Warning, "Health of {Component} is {Level}: {Detail}")]
     public static partial void HealthChanged(ILogger logger, string component, HealthLevel level, string detail);
+
+    [LoggerMessage(910, LogLevel.Error, "A health sample failed: {Error}; sampling again at the next interval")]
+    public static partial void SampleFailed(ILogger logger, string error);
 }

@@ -30,12 +30,27 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
     /// <summary>Raised for every trigger, let through or not.</summary>
     public event Action<TriggerDecision>? Triggered;
 
+    private long _lastSampleTicks = DateTime.UtcNow.Ticks;
+
+    /// <summary>When the last sample (and what followed from it) ended: a watchdog's proof that the loop is alive.</summary>
+    public DateTime LastSample => new(Interlocked.Read(ref _lastSampleTicks), DateTimeKind.Utc);
+
+    /// <summary>Samples every interval until cancelled. A sample that throws is logged and the loop goes on: one bad
+    /// sample must not end the service that protects the device.</summary>
     public async Task RunAsync(CancellationToken cancellation)
     {
         using var timer = new PeriodicTimer(config.Monitor.Interval);
         do
         {
-            await SampleOnceAsync(cancellation);
+            try
+            {
+                await SampleOnceAsync(cancellation);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.SampleFailed(logger, e.Message);
+            }
+            Interlocked.Exchange(ref _lastSampleTicks, DateTime.UtcNow.Ticks);
         }
         while (await timer.WaitForNextTickAsync(cancellation));
     }

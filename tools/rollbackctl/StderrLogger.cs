@@ -9,6 +9,10 @@ namespace Kernel.Update.Rollback.Cli;
 /// </summary>
 internal sealed class StderrLoggerProvider(LogLevel minimum) : ILoggerProvider
 {
+    // Under systemd, stderr goes to the journal (JOURNAL_STREAM is set): a "<N>" syslog priority prefix gives each
+    // line its level there (sd-daemon(3)), so 'journalctl -p warning' finds our warnings.
+    private static readonly bool ToJournal = Environment.GetEnvironmentVariable("JOURNAL_STREAM") is { Length: > 0 };
+
     public ILogger CreateLogger(string categoryName) => new StderrLogger(minimum);
 
     public void Dispose()
@@ -33,7 +37,15 @@ internal sealed class StderrLoggerProvider(LogLevel minimum) : ILoggerProvider
                 LogLevel.Information => "info",
                 _ => "debug",
             };
-            Console.Error.WriteLine($"rollbackctl: {level}: {formatter(state, exception)}");
+            string priority = !ToJournal ? "" : logLevel switch
+            {
+                LogLevel.Critical => "<2>",
+                LogLevel.Error => "<3>",
+                LogLevel.Warning => "<4>",
+                LogLevel.Information => "<6>",
+                _ => "<7>",
+            };
+            Console.Error.WriteLine($"{priority}rollbackctl: {level}: {formatter(state, exception)}");
         }
     }
 }

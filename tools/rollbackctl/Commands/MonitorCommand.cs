@@ -1,0 +1,41 @@
+using Kernel.Update.Rollback.Cli.Cli;
+using Kernel.Update.Rollback.Cli.Monitor;
+using Kernel.Update.Rollback.Errors;
+using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Triggers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
+using Microsoft.Extensions.Logging;
+
+namespace Kernel.Update.Rollback.Cli.Commands;
+
+/// <summary>
+/// <c>rollbackctl monitor</c>: the long-running service. On Microsoft.Extensions.Hosting: under systemd
+/// (Type=notify) it reports READY=1 once started, STOPPING=1 on SIGTERM and pings the watchdog while its loop is
+/// alive; its log lines carry journald priorities. It recovers an interrupted operation, then watches health.
+/// </summary>
+internal static class MonitorCommand
+{
+    public static int Run(CliContext context)
+    {
+        var config = context.Config;
+        var sample = HealthSampling.For(context)
+            ?? throw new RollbackException(RollbackErrorKind.InvalidState, "the health checker is not available in this build");
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "rollbackctl-monitor" });
+        builder.Logging.AddProvider(new StderrLoggerProvider(context.Verbose ? LogLevel.Information : LogLevel.Warning));
+        var system = new RollbackSystem(config, context.Logger);
+        var monitor = new HealthMonitor(config, context.Logger, sample, system);
+        builder.Services.AddSingleton(config).AddSingleton(system).AddSingleton(monitor);
+        // Microsoft's AddSystemd() enables itself only when systemd is the parent process; NOTIFY_SOCKET is the
+        // protocol's own signal (and what a test or another supervisor sets), so the lifetime keys on it.
+        builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+        if (Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 })
+            builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        builder.Services.AddHostedService<HealthWatchService>();
+        builder.Services.AddHostedService<WatchdogService>();
+        using var host = builder.Build();
+        host.Run();
+        return 0;
+    }
+}
