@@ -40,6 +40,10 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
     /// <summary>Where the running (or last) rollback is, on request; null before the first.</summary>
     public RollbackProgress? Progress => Volatile.Read(ref _progress);
 
+    /// <summary>Raised as every rollback of this instance moves on (phase, percentage, component, bytes), whoever
+    /// started it: a monitor's automatic rollback is watched the same way as one the caller started.</summary>
+    public event Action<RollbackProgress>? ProgressChanged;
+
     /// <param name="progress">receives the phase, percentage, component and bytes as they change.</param>
     public async Task<RollbackOutcome> RollBackAsync(RollbackRequest request, CancellationToken cancellation = default,
         IProgress<RollbackProgress>? progress = null)
@@ -97,6 +101,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
         {
             Volatile.Write(ref _progress, now);
             progress?.Report(now);
+            ProgressChanged?.Invoke(now);
         }
         using var actions = new LiveRollbackActions(config, logger, Report);
         var phase = await new RollbackStateMachine(journal, actions, logger).RunAsync(cancellation);

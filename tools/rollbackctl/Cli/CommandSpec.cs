@@ -1,6 +1,7 @@
 namespace Kernel.Update.Rollback.Cli.Cli;
 
-/// <summary>What a command accepts: options that take a value, flags, how many positionals, and its help.</summary>
+/// <summary>What a command accepts: options that take a value, flags, how many positionals, and its help. A hidden
+/// command (the demo's own service process) is left out of the help.</summary>
 internal sealed record CommandSpec(
     string Name,
     string Synopsis,
@@ -9,4 +10,5 @@ internal sealed record CommandSpec(
     string[] Flags,
     int MinPositionals,
     int MaxPositionals,
-    bool AcceptsPassThrough = false);
+    bool AcceptsPassThrough = false,
+    bool Hidden = false);

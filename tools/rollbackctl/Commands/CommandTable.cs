@@ -42,6 +42,8 @@ internal static class CommandTable
         new("graph", "rollbackctl graph [--format dot|mermaid] [--json]",
             "Print the rollback phase machine as a Mermaid (default) or Graphviz DOT diagram, generated from its definition.",
             ["--format"], [], 0, 0),
+        new("demo-service", "rollbackctl demo-service --root DIR --port N --pid-file FILE",
+            "The demo device's service process.", ["--root", "--port", "--pid-file"], [], 0, 0, Hidden: true),
         new("help", "rollbackctl help [COMMAND]", "Show this help, or one command's.", [], [], 0, 1),
     ];
 
@@ -64,6 +66,8 @@ internal static class CommandTable
         "prune" => PruneCommand.Run(context),
         "monitor" => MonitorCommand.Run(context),
         "demo" => DemoCommand.Run(context),
+        "demo-service" => Demo.DemoService.Run(context.Args.Required("--root", "DIR"), int.Parse(context.Args.Required("--port", "N"),
+            System.Globalization.CultureInfo.InvariantCulture), context.Args.Required("--pid-file", "FILE")),
         "graph" => GraphCommand.Run(context),
         _ => HelpCommand.Run(context),
     };

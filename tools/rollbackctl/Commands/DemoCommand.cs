@@ -1,135 +1,273 @@
 using System.Diagnostics;
-using Kernel.Update.Rollback.Capture;
+using System.Net;
+using System.Net.Sockets;
 using Kernel.Update.Rollback.Cli.Cli;
 using Kernel.Update.Rollback.Cli.Demo;
 using Kernel.Update.Rollback.Cli.Output;
 using Kernel.Update.Rollback.Configuration;
+using Kernel.Update.Rollback.Diagnostics;
 using Kernel.Update.Rollback.Errors;
-using Kernel.Update.Rollback.Restore;
-using Kernel.Update.Rollback.Retention;
+using Kernel.Update.Rollback.Health;
+using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Restore.Live;
+using Kernel.Update.Rollback.Services;
 using Kernel.Update.Rollback.Store;
-using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Triggers;
+using Kernel.Update.Rollback.Updates;
 using Kernel.Update.Rollback.Verification;
 
 namespace Kernel.Update.Rollback.Cli.Commands;
 
 /// <summary>
-/// The README's first command: builds a sandbox device in a temporary directory (no root needed), takes a
-/// recovery point, applies an update, takes an incremental one, proves the store with verify, shows that a
-/// single flipped byte is caught, restores the pre-update point and proves it equals the device as it was.
+/// The README's first command, without root: a sandbox device (a kernel image as a block component, driver
+/// modules, /etc, a real service process with a health endpoint, user data) is confirmed good, updated through
+/// the update pipeline; the update breaks the service, the health monitor's trigger rolls back the failing
+/// component and its dependents phase by phase, and the demo proves the device is back: health, verify, and a
+/// comparison with the device as it was. Then an emergency rollback takes the rest back too, and a flipped byte
+/// in a copy of the store is caught.
 /// </summary>
 internal static class DemoCommand
 {
     public static int Run(CliContext context)
     {
         string dir = Path.GetFullPath(context.Args.Value("--dir") ?? Path.Combine(Path.GetTempPath(), $"rollbackctl-demo-{Environment.ProcessId}"));
-        bool keep = context.Args.Has("--keep");
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
             throw new RollbackException(RollbackErrorKind.InvalidInput, $"demo directory {dir} is not empty; give an empty or new --dir");
         var clock = Stopwatch.StartNew();
-        var output = context.Out;
+        RollbackConfig? config = null;
         try
         {
             Directory.CreateDirectory(dir);
             string device = Path.Combine(dir, "device");
-            string configPath = Path.Combine(dir, "rollback.json");
-            File.WriteAllText(configPath, DemoDevice.ConfigTemplate);
             DemoDevice.Create(device);
-            var config = ConfigLoader.Load(configPath);
-
-            Step(output, 1, $"A sandbox device in {device}, five components (config {configPath}):");
-            var graph = new Table("COMPONENT", "CATEGORY", "PATH", "DEPENDS ON");
-            foreach (var c in config.Components)
-                graph.Add(c.Name, c.Category.ToString(), c.Path ?? c.Block ?? "", c.DependsOn.Count == 0 ? "-" : string.Join(",", c.DependsOn));
-            output.Write(Indent(graph.ToString()));
-            var before = config.Components.ToDictionary(c => c.Name, c => TreeFingerprint.Compute(Path.Combine(device, c.Path!)));
-
-            Step(output, 2, "Recovery point before the update (content-defined chunks, deduplicated, zstd, packed):");
-            var first = Snapshot(context, config, "pre-update", RecoveryPointReason.PreUpdate);
-
-            Step(output, 3, "An update replaces part of the kernel, rebuilds some modules, edits the config, ships a broken service:");
-            DemoDevice.ApplyUpdate(device);
-            output.WriteLine("    done.");
-
-            Step(output, 4, "Recovery point after the update: only changed files are read, only new chunks stored:");
-            Snapshot(context, config, "post-update", RecoveryPointReason.Manual);
-
-            Step(output, 5, "verify reads back and hashes every chunk, manifest, index and the catalog:");
-            var report = new StoreVerifier(config.Store).Verify(null);
-            output.WriteLine(report.Clean
-                ? $"    OK: {report.ChunksChecked} chunks, {Units.Bytes(report.BytesChecked)}, {report.ManifestsChecked} manifests."
-                : $"    DAMAGED: {report.Problems.Count} problems.");
-            if (!report.Clean)
-                return ExitCodes.Corruption;
-
-            Step(output, 6, "One flipped byte in a copy of the store is caught, and named:");
-            ShowCorruptionCaught(output, config.Store, Path.Combine(dir, "store-damaged"));
-
-            Step(output, 7, $"Restore the pre-update point {first.Id} into an empty directory and compare with the device as it was:");
-            string inspect = Path.Combine(dir, "restored");
-            var store = RecoveryStore.Open(config.Store);
-            new PointExporter(store, context.Logger).Export(store.GetPoint(first.Id), inspect, null);
-            bool allEqual = true;
-            var compare = new Table("COMPONENT", "BEFORE UPDATE", "RESTORED", "RESULT");
-            foreach (var c in config.Components)
-            {
-                string restored = TreeFingerprint.Compute(Path.Combine(inspect, c.Path!));
-                bool equal = restored == before[c.Name];
-                allEqual &= equal;
-                compare.Add(c.Name, before[c.Name], restored, equal ? "identical" : "DIFFERENT");
-            }
-            output.Write(Indent(compare.ToString()));
-
-            Step(output, 8, "Retention keeps the store bounded (here: at most 1 point in all, so the oldest goes):");
-            var pruned = new Pruner(config.Store, new RetentionPolicy(config.Retention.MaxPerCategory, 1), config.Compression.Level, context.Logger).Prune();
-            output.WriteLine($"    removed {pruned.Removed.Count} point(s), reclaimed {Units.Bytes(pruned.BytesReclaimed)}; the store still verifies: " +
-                             (new StoreVerifier(config.Store).Verify(null).Clean ? "yes" : "NO"));
-
-            output.WriteLine();
-            output.WriteLine(allEqual
-                ? $"Demo finished in {Units.Duration(clock.Elapsed)}: the pre-update state came back exactly."
-                : "Demo FAILED: a restored component differs from the device before the update.");
-            return allEqual ? ExitCodes.Success : ExitCodes.Failed;
+            string configPath = Path.Combine(dir, "rollback.json");
+            File.WriteAllText(configPath, DemoDevice.Config(device, FreePort(), SelfCommand()));
+            config = ConfigLoader.Load(configPath);
+            bool ok = new Walkthrough(context, config, device).RunAsync().GetAwaiter().GetResult();
+            context.Out.WriteLine();
+            context.Out.WriteLine(ok
+                ? $"Demo finished in {Units.Duration(clock.Elapsed)}: the device is back, exactly as it was before the update."
+                : "Demo FAILED: see the step marked DIFFERENT or NOT GOOD above.");
+            return ok ? ExitCodes.Success : ExitCodes.Failed;
         }
         finally
         {
-            if (keep)
-                output.WriteLine($"Kept the sandbox in {dir} (config {Path.Combine(dir, "rollback.json")}).");
+            if (config is not null)
+                StopService(config);
+            if (context.Args.Has("--keep"))
+                context.Out.WriteLine($"Kept the sandbox in {dir} (config {Path.Combine(dir, "rollback.json")}).");
             else if (Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
         }
     }
 
-    private static RecoveryPointRecord Snapshot(CliContext context, RollbackConfig config, string name, RecoveryPointReason reason)
+    private sealed class Walkthrough(CliContext context, RollbackConfig config, string device)
     {
-        var clock = Stopwatch.StartNew();
-        var point = new Snapshotter(config, context.Logger).Create(new SnapshotRequest(name, reason, null));
-        var table = new Table("COMPONENT", "ENTRIES", "DATA", "READ", "STORED NEW");
-        foreach (var c in point.Components)
-            table.Add(c.Name, c.Entries.ToString(), Units.Bytes(c.DataBytes), Units.Bytes(c.ReadBytes), Units.Bytes(c.AddedBytes));
-        context.Out.WriteLine($"    {point.Id} '{name}' in {Units.Duration(clock.Elapsed)}");
-        context.Out.Write(Indent(table.ToString()));
-        return point;
+        private readonly TextWriter _out = context.Out;
+        private readonly HealthChecker _health = new(config, context.Logger);
+
+        public async Task<bool> RunAsync()
+        {
+            Step(1, $"A sandbox device in {device}, five components:");
+            var table = new Table("COMPONENT", "CATEGORY", "KIND", "DEPENDS ON", "SERVICE / HEALTH PROBES");
+            foreach (var c in config.Components)
+                table.Add(c.Name, c.Category.ToString(), c.IsTree ? $"tree {c.Path}" : $"image {c.Block} ({Units.Bytes(DemoDevice.KernelImageBytes)})",
+                    c.DependsOn.Count == 0 ? "-" : string.Join(",", c.DependsOn),
+                    c.Probes.Count == 0 ? "-" : $"demo-service; {string.Join(", ", c.Probes.Select(p => p.Describe()))}");
+            _out.Write(Indent(table.ToString()));
+            var original = Fingerprints();
+            StartService();
+            var first = await WaitForAsync(HealthLevel.Good);
+            _out.WriteLine($"    the service runs; health: {Summary(first)}");
+
+            Step(2, "The device as it runs is confirmed good (rollbackctl mark-good): a recovery point of every component,");
+            var good = UpdateConfirmation.Confirm(config, context.Logger);
+            _out.WriteLine($"    {good.Id}, the last-known-good: deduplicated, compressed, {Units.Bytes(good.Components.Sum(c => c.AddedBytes))} stored.");
+
+            Step(3, "An update (rollbackctl update --components kernel,config,app -- ...) takes a PreUpdate point, then runs:");
+            var update = await new UpdatePipeline(config, context.Logger).RunAsync(new UpdateRequest(["kernel", "config", "app"], "demo")
+            {
+                Apply = _ =>
+                {
+                    StopService();
+                    DemoDevice.ApplyUpdate(device);
+                    StartService();
+                    return Task.FromResult(0);
+                },
+            });
+            _out.WriteLine($"    PreUpdate point {update.PointId} (the update's components and everything built on them);");
+            _out.WriteLine("    the update rewrote 1 MiB of the kernel image, rebuilt modules, edited the config, shipped app 2.0,");
+            _out.WriteLine("    and exited 0: it is pending until confirmed.");
+
+            Step(4, "The health monitor samples every 0.25 s; three Critical samples in a row of a critical component fire a trigger:");
+            var decision = await MonitorUntilTriggerAsync();
+            if (decision?.Outcome is not { } outcome)
+            {
+                _out.WriteLine($"    NOT GOOD: no automatic rollback ({decision?.SuppressedBecause ?? "no trigger fired"})");
+                return false;
+            }
+
+            Step(5, "Proof that the device is back:");
+            var after = await WaitForAsync(HealthLevel.Good);
+            _out.WriteLine($"    health: {Summary(after)}");
+            var verify = new StoreVerifier(config.Store).Verify(null);
+            _out.WriteLine($"    verify: {(verify.Clean ? "OK" : "DAMAGED")}, {verify.ChunksChecked} chunks, {Units.Bytes(verify.BytesChecked)} read and hashed");
+            _out.WriteLine($"    failure report {outcome.Report.Id} (rollbackctl show {outcome.Report.SafetyPointId} prints it):");
+            _out.WriteLine($"      {outcome.Report.Trigger}: {outcome.Report.Reason}");
+            bool ok = Compare(original, Fingerprints(), outcome.Report.Components, "back to before the update", "still the update's (not in the rollback)");
+            var store = RecoveryStore.Open(config.Store);
+            var goodPoint = store.GetPoint(good.Id);
+            var kernel = goodPoint.Components.First(c => c.Name == "kernel");
+            var kernelDiff = new LiveComponents(config, store, context.Logger).DiffBlock(kernel, store.LoadManifest(goodPoint, kernel));
+            _out.WriteLine($"    (rollbackctl diff: {kernelDiff.Differing.Count} of {kernelDiff.Target.Chunks.Length} chunks of the kernel image differ from the last-known-good)");
+
+            Step(6, "Emergency rollback (rollbackctl emergency --yes): every component back to the last-known-good:");
+            var system = new RollbackSystem(config, context.Logger);
+            var lastPhase = (RollbackPhase?)null;
+            system.ProgressChanged += p => PrintPhase(p, ref lastPhase);
+            var emergency = await system.EmergencyRollBackAsync(true, "demo");
+            _out.WriteLine($"    restored in order: {string.Join(", ", emergency.Components)}");
+            ok &= Compare(original, Fingerprints(), [.. config.Components.Select(c => c.Name)], "identical to the confirmed device", "");
+            var final = await WaitForAsync(HealthLevel.Good);
+            _out.WriteLine($"    health: {Summary(final)}");
+
+            Step(7, "A flipped byte in a copy of the store is caught and named; a rollback from it would be refused:");
+            ShowCorruptionCaught(config.Store, Path.Combine(Path.GetDirectoryName(device)!, "store-damaged"));
+            return ok && verify.Clean && after.Level == HealthLevel.Good && final.Level == HealthLevel.Good;
+        }
+
+        /// <summary>Samples like the monitor service does, printing each sample until a trigger fires and its rollback ends.</summary>
+        private async Task<TriggerDecision?> MonitorUntilTriggerAsync()
+        {
+            var system = new RollbackSystem(config, context.Logger);
+            RollbackPhase? lastPhase = null;
+            system.ProgressChanged += p => PrintPhase(p, ref lastPhase);
+            var monitor = new HealthMonitor(config, context.Logger, _health.CheckAsync, system);
+            int streak = 0;
+            monitor.Triggered += d => _out.WriteLine(d.SuppressedBecause is null
+                ? $"    trigger {d.Trigger.Kind} on {string.Join(", ", d.Trigger.FailingComponents)}: automatic partial rollback to the PreUpdate point, with the components that depend on it:"
+                : $"    trigger {d.Trigger.Kind} suppressed: {d.SuppressedBecause}");
+            for (int sample = 1; sample <= 40; sample++)
+            {
+                var before = monitor.Latest;
+                var pending = monitor.SampleOnceAsync(default);
+                var decision = await pending;
+                var now = monitor.Latest!;
+                var app = now.Components.First(c => c.Critical);
+                streak = app.Level == HealthLevel.Critical ? streak + 1 : 0;
+                if (decision is null)
+                    _out.WriteLine($"    sample {sample}: {app.Component} {app.Level}{Failing(app)}{(streak > 0 ? $"  ({streak} in a row)" : "")}");
+                if (decision is not null)
+                    return decision;
+                await Task.Delay(config.Monitor.Interval);
+            }
+            return null;
+        }
+
+        private void PrintPhase(RollbackProgress progress, ref RollbackPhase? last)
+        {
+            if (progress.Phase == last)
+                return;
+            last = progress.Phase;
+            _out.WriteLine($"      [{progress.Percent,3}%] {progress.Phase}");
+        }
+
+        private bool Compare(Dictionary<string, string> before, Dictionary<string, string> now, IReadOnlyList<string> rolledBack, string same, string untouched)
+        {
+            bool ok = true;
+            var table = new Table("COMPONENT", "BEFORE UPDATE", "NOW", "");
+            foreach (var c in config.Components)
+            {
+                bool back = rolledBack.Contains(c.Name);
+                bool equal = before[c.Name] == now[c.Name];
+                ok &= !back || equal;
+                table.Add(c.Name, before[c.Name], now[c.Name], back ? (equal ? same : "DIFFERENT") : untouched);
+            }
+            _out.Write(Indent(table.ToString()));
+            return ok;
+        }
+
+        private Dictionary<string, string> Fingerprints() =>
+            config.Components.ToDictionary(c => c.Name, c => TreeFingerprint.Compute(config.Locate(c)));
+
+        private async Task<SystemHealth> WaitForAsync(HealthLevel level)
+        {
+            SystemHealth sample = await _health.CheckAsync();
+            for (int i = 0; i < 100 && sample.Level != level; i++)
+            {
+                await Task.Delay(100);
+                sample = await _health.CheckAsync();
+            }
+            return sample;
+        }
+
+        private void StartService() => RunServices(ServiceCommand.Action.Start);
+
+        private void StopService() => RunServices(ServiceCommand.Action.Stop);
+
+        private void RunServices(ServiceCommand.Action action)
+        {
+            foreach (var service in config.Graph.Get("app").Services)
+                ServiceCommand.Run("app", service, action, Path.GetTempPath(), default);
+        }
+
+        private void ShowCorruptionCaught(string store, string copy)
+        {
+            CopyDirectory(store, copy);
+            string pack = Directory.EnumerateFiles(Path.Combine(copy, "packs"), "*.pack").Order(StringComparer.Ordinal).First();
+            using (var stream = new FileStream(pack, FileMode.Open, FileAccess.ReadWrite))
+            {
+                stream.Position = stream.Length / 2;
+                int b = stream.ReadByte();
+                stream.Position--;
+                stream.WriteByte((byte)(b ^ 0x01));
+            }
+            var report = new StoreVerifier(copy).Verify(null);
+            foreach (var p in report.Problems.Take(2))
+                _out.WriteLine($"    point {p.PointId ?? "-"} component {p.Component ?? "-"} file {p.File ?? "-"}: {p.Message}");
+            if (report.Problems.Count > 2)
+                _out.WriteLine($"    ... {report.Problems.Count - 2} more (rollbackctl verify exits {ExitCodes.Corruption})");
+            Directory.Delete(copy, recursive: true);
+        }
+
+        private void Step(int number, string text)
+        {
+            _out.WriteLine();
+            _out.WriteLine($"[{number}] {text}");
+        }
     }
 
-    private static void ShowCorruptionCaught(TextWriter output, string store, string copy)
+    private static void StopService(RollbackConfig config)
     {
-        CopyDirectory(store, copy);
-        string pack = Directory.EnumerateFiles(Path.Combine(copy, "packs"), "*.pack").Order(StringComparer.Ordinal).First();
-        using (var stream = new FileStream(pack, FileMode.Open, FileAccess.ReadWrite))
+        try
         {
-            stream.Position = stream.Length / 2;
-            int b = stream.ReadByte();
-            stream.Position--;
-            stream.WriteByte((byte)(b ^ 0x01));
+            foreach (var service in config.Graph.Get("app").Services)
+                ServiceCommand.Run("app", service, ServiceCommand.Action.Stop, Path.GetTempPath(), default);
         }
-        var report = new StoreVerifier(copy).Verify(null);
-        foreach (var p in report.Problems.Take(3))
-            output.WriteLine($"    point {p.PointId ?? "-"} component {p.Component ?? "-"} file {p.File ?? "-"}: {p.Message}");
-        if (report.Problems.Count > 3)
-            output.WriteLine($"    ... {report.Problems.Count - 3} more");
-        output.WriteLine($"    (rollbackctl verify exits {(report.Clean ? 0 : ExitCodes.Corruption)}; a rollback from this store would be refused before touching the device)");
-        Directory.Delete(copy, recursive: true);
+        catch (RollbackException)
+        {
+            // best effort while cleaning up
+        }
+    }
+
+    private static string Summary(SystemHealth health) =>
+        $"{health.Level} ({string.Join(", ", health.Components.Where(c => c.Probes.Count > 0).Select(c => $"{c.Component} {c.Level}{Failing(c)}"))})";
+
+    private static string Failing(ComponentHealth component) =>
+        component.Level == HealthLevel.Good ? "" : ": " + string.Join("; ", component.Probes.Where(p => p.Level != HealthLevel.Good).Select(p => $"{p.Probe} {p.Detail}"));
+
+    /// <summary>How to start this very program again: the native binary, or the .NET host with this assembly.</summary>
+    private static string[] SelfCommand()
+    {
+        string process = Environment.ProcessPath ?? throw new RollbackException(RollbackErrorKind.Failed, "cannot tell where rollbackctl runs from");
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(DemoCommand).Assembly.Location] : [process];
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     private static void CopyDirectory(string from, string to)
@@ -139,12 +277,6 @@ internal static class DemoCommand
             Directory.CreateDirectory(Path.Combine(to, Path.GetRelativePath(from, dir)));
         foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
             File.Copy(file, Path.Combine(to, Path.GetRelativePath(from, file)));
-    }
-
-    private static void Step(TextWriter output, int number, string text)
-    {
-        output.WriteLine();
-        output.WriteLine($"[{number}] {text}");
     }
 
     private static string Indent(string text) =>

@@ -30,9 +30,11 @@ internal static class HelpCommand
         text.AppendLine("Commands:");
         int width = 0;
         foreach (var spec in CommandTable.Specs)
-            width = Math.Max(width, spec.Name.Length);
+            if (!spec.Hidden)
+                width = Math.Max(width, spec.Name.Length);
         foreach (var spec in CommandTable.Specs)
-            text.AppendLine($"  {spec.Name.PadRight(width)}  {spec.Summary}");
+            if (!spec.Hidden)
+                text.AppendLine($"  {spec.Name.PadRight(width)}  {spec.Summary}");
         text.AppendLine();
         text.Append(GlobalOptions);
         text.AppendLine("Run 'rollbackctl help COMMAND' for one command's usage.");

@@ -7,8 +7,14 @@ namespace Kernel.Update.Rollback.Cli.Demo;
 /// <summary>A digest of a tree's names, kinds, modes, owners, mtimes, link targets and contents: equal digests, equal trees.</summary>
 internal static class TreeFingerprint
 {
+    /// <summary>A tree's digest, or an image file's (its bytes only: a block rollback restores content, not the file's times).</summary>
     public static string Compute(string root)
     {
+        if (File.Exists(root))
+        {
+            using var image = File.OpenRead(root);
+            return Convert.ToHexStringLower(SHA256.HashData(image))[..16];
+        }
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var paths = Directory.EnumerateFileSystemEntries(root, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
             .Select(p => Path.GetRelativePath(root, p)).Order(StringComparer.Ordinal);
