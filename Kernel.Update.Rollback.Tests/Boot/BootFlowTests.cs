@@ -56,7 +56,7 @@ public sealed class BootFlowTests
         Assert.Null(device.Bed.Catalog.PendingUpdatePointId);
 
         var report = Assert.Single(FailureReports.All(device.Bed.Store));
-        Assert.Equal(Health.TriggerKind.BootFailure, report.Trigger);
+        Assert.Equal(Kernel.Update.Rollback.Health.TriggerKind.BootFailure, report.Trigger);
         Assert.Equal(["kernel", "drivers"], report.Components);
         Assert.Equal("Completed", report.Result);
         var shown = device.Cli("show", good.Id).EnsureSuccess().StdOut;

@@ -1,3 +1,5 @@
+using Kernel.Update.Rollback.Health;
+
 namespace Kernel.Update.Rollback.Components;
 
 /// <summary>
@@ -14,7 +16,8 @@ public sealed class Component
         string? block = null,
         IEnumerable<string>? dependsOn = null,
         IEnumerable<ServiceSpec>? services = null,
-        bool critical = false)
+        bool critical = false,
+        IEnumerable<ProbeSpec>? probes = null)
     {
         if (!ComponentName.IsValid(name))
             throw new ArgumentException($"component name '{name}' is invalid: {ComponentName.Rule}", nameof(name));
@@ -30,6 +33,7 @@ public sealed class Component
         DependsOn = Array.AsReadOnly((dependsOn ?? []).ToArray());
         Services = Array.AsReadOnly((services ?? []).ToArray());
         Critical = critical;
+        Probes = Array.AsReadOnly((probes ?? []).ToArray());
     }
 
     public string Name { get; }
@@ -50,6 +54,9 @@ public sealed class Component
 
     /// <summary>Whether the device cannot run without it (health of a critical component decides on automatic rollback).</summary>
     public bool Critical { get; }
+
+    /// <summary>The health probes of this component, in the configured order; its health is the worst of their verdicts.</summary>
+    public IReadOnlyList<ProbeSpec> Probes { get; }
 
     public bool IsTree => Path is not null;
 

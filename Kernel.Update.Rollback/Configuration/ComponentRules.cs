@@ -24,12 +24,13 @@ internal static class ComponentRules
         var (location, absolute) = Location(doc, label, root, problems);
         var dependsOn = DependsOn(doc.DependsOn, name, label, problems);
         var services = Services(doc.Services, label, problems);
+        var probes = ProbeRules.Read(doc.Health, label, problems);
 
         Component? component = null;
         if (problems.Count == before)
         {
             component = new Component(name!, category!.Value, doc.Path is null ? null : location, doc.Path is null ? location : null,
-                dependsOn, services, doc.Critical ?? false);
+                dependsOn, services, doc.Critical ?? false, probes);
         }
         return new ComponentDraft(index, label, name, dependsOn, location, absolute, component);
     }
@@ -163,6 +164,6 @@ internal static class ComponentRules
     }
 
     // systemd unit names: no path separators or whitespace, and a type suffix ("demo.service").
-    private static bool IsUnitName(string unit) =>
+    public static bool IsUnitName(string unit) =>
         unit.Length > 0 && unit.Contains('.') && !unit.Any(c => c == '/' || char.IsWhiteSpace(c) || char.IsControl(c));
 }

@@ -34,6 +34,7 @@ public sealed class ComponentDocument
     public List<string?>? DependsOn { get; set; }
     public List<ServiceDocument?>? Services { get; set; }
     public bool? Critical { get; set; }
+    public List<ProbeDocument?>? Health { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }
@@ -45,6 +46,31 @@ public sealed class ServiceDocument
     public string? Start { get; set; }
     public string? Stop { get; set; }
     public int? TimeoutSeconds { get; set; }
+
+    [JsonExtensionData]
+    public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>One health probe: <see cref="Type"/> says which of the other keys apply (ProbeRules checks that).</summary>
+public sealed class ProbeDocument
+{
+    public string? Type { get; set; }
+    public string? Unit { get; set; }
+    public string? Path { get; set; }
+    public string? Host { get; set; }
+    public int? Port { get; set; }
+    public string? Url { get; set; }
+    public string? Command { get; set; }
+    public int? MaxAgeSeconds { get; set; }
+    public long? DegradedBelow { get; set; }
+    public long? WarningBelow { get; set; }
+    public long? CriticalBelow { get; set; }
+    public double? DegradedAbove { get; set; }
+    public double? WarningAbove { get; set; }
+    public double? CriticalAbove { get; set; }
+    public int? TimeoutSeconds { get; set; }
+    public string? Level { get; set; }
+    public string? Trigger { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kernel.Update.Rollback.Health;
 
 namespace Kernel.Update.Rollback.Configuration;
 
@@ -52,8 +53,53 @@ public static class ConfigWriter
                 TimeoutSeconds = s.TimeoutSeconds,
             }).ToList(),
             Critical = c.Critical ? true : null,
+            Health = c.Probes.Count == 0 ? null : c.Probes.Select(p => (ProbeDocument?)ToDocument(p)).ToList(),
         }).ToList(),
     };
+
+    /// <summary>A probe with its timeout, level and trigger written out, like every other setting.</summary>
+    private static ProbeDocument ToDocument(ProbeSpec probe)
+    {
+        var doc = new ProbeDocument
+        {
+            Type = probe.TypeName,
+            TimeoutSeconds = probe.TimeoutSeconds,
+            Level = probe.IsThreshold ? null : probe.FailLevel.ToString(),
+            Trigger = probe.Trigger.ToString(),
+        };
+        switch (probe)
+        {
+            case UnitProbeSpec unit:
+                doc.Unit = unit.Unit;
+                break;
+            case PidFileProbeSpec pidFile:
+                doc.Path = pidFile.Path;
+                break;
+            case TcpProbeSpec tcp:
+                (doc.Host, doc.Port) = (tcp.Host, tcp.Port);
+                break;
+            case HttpProbeSpec http:
+                doc.Url = http.Url;
+                break;
+            case FileProbeSpec file:
+                (doc.Path, doc.MaxAgeSeconds) = (file.Path, file.MaxAgeSeconds);
+                break;
+            case CommandProbeSpec command:
+                doc.Command = command.Command;
+                break;
+            case MemoryProbeSpec memory:
+                (doc.DegradedBelow, doc.WarningBelow, doc.CriticalBelow) = (memory.Thresholds.Degraded, memory.Thresholds.Warning, memory.Thresholds.Critical);
+                break;
+            case DiskProbeSpec disk:
+                doc.Path = disk.Path;
+                (doc.DegradedBelow, doc.WarningBelow, doc.CriticalBelow) = (disk.Thresholds.Degraded, disk.Thresholds.Warning, disk.Thresholds.Critical);
+                break;
+            case LoadProbeSpec load:
+                (doc.DegradedAbove, doc.WarningAbove, doc.CriticalAbove) = (load.Thresholds.Degraded, load.Thresholds.Warning, load.Thresholds.Critical);
+                break;
+        }
+        return doc;
+    }
 
     /// <summary>Writes next to the target, flushes to disk, then renames over it: a crash leaves the old file or the new one.</summary>
     public static void Write(string path, ConfigDocument document)

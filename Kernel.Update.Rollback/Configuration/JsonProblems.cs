@@ -49,6 +49,7 @@ internal static class JsonProblems
         : message.Contains("System.String", StringComparison.Ordinal) ? "a string"
         : message.Contains("System.Boolean", StringComparison.Ordinal) ? "true or false"
         : message.Contains("System.Int32", StringComparison.Ordinal) || message.Contains("System.Int64", StringComparison.Ordinal) ? "a whole number in range"
+        : message.Contains("System.Double", StringComparison.Ordinal) ? "a number"
         : message.Contains("Document", StringComparison.Ordinal) ? "an object"
         : "of another type";
 

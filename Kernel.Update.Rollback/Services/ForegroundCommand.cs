@@ -39,7 +39,7 @@ public static class ForegroundCommand
             }
             catch (OperationCanceledException)
             {
-                ServiceCommand.KillGroup(process);
+                GroupedProcess.KillGroup(process);
                 cancellation.ThrowIfCancellationRequested();
                 return null;
             }

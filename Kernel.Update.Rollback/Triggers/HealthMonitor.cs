@@ -27,7 +27,10 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
     /// <summary>Raised with a sample whose system level or some component's level differs from the one before.</summary>
     public event Action<SystemHealth>? HealthChanged;
 
-    /// <summary>Raised for every trigger, let through or not.</summary>
+    /// <summary>Raised when sustained Critical health fires a trigger, before the policy decides on it.</summary>
+    public event Action<TriggerEvent>? TriggerFired;
+
+    /// <summary>Raised for every trigger once it is decided: suppressed, or rolled back (after the rollback).</summary>
     public event Action<TriggerDecision>? Triggered;
 
     private long _lastSampleTicks = DateTime.UtcNow.Ticks;
@@ -70,6 +73,7 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
         }
         if (_evaluator.Observe(sample) is not { } trigger)
             return null;
+        TriggerFired?.Invoke(trigger);
         var decision = await DecideAsync(trigger, cancellation);
         Triggered?.Invoke(decision);
         return decision;

@@ -15,6 +15,8 @@ using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Triggers;
 using Kernel.Update.Rollback.Updates;
 using Kernel.Update.Rollback.Verification;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kernel.Update.Rollback.Cli.Commands;
 
@@ -43,7 +45,9 @@ internal static class DemoCommand
             string configPath = Path.Combine(dir, "rollback.json");
             File.WriteAllText(configPath, DemoDevice.Config(device, FreePort(), SelfCommand()));
             config = ConfigLoader.Load(configPath);
-            bool ok = new Walkthrough(context, config, device).RunAsync().GetAwaiter().GetResult();
+            // The walk-through prints every step itself; the engine's own warnings would only repeat them.
+            var logger = context.Verbose ? context.Logger : NullLogger.Instance;
+            bool ok = new Walkthrough(context, config, device, logger).RunAsync().GetAwaiter().GetResult();
             context.Out.WriteLine();
             context.Out.WriteLine(ok
                 ? $"Demo finished in {Units.Duration(clock.Elapsed)}: the device is back, exactly as it was before the update."
@@ -61,10 +65,10 @@ internal static class DemoCommand
         }
     }
 
-    private sealed class Walkthrough(CliContext context, RollbackConfig config, string device)
+    private sealed class Walkthrough(CliContext context, RollbackConfig config, string device, ILogger logger)
     {
         private readonly TextWriter _out = context.Out;
-        private readonly HealthChecker _health = new(config, context.Logger);
+        private readonly HealthChecker _health = new(config, logger);
 
         public async Task<bool> RunAsync()
         {
@@ -81,17 +85,18 @@ internal static class DemoCommand
             _out.WriteLine($"    the service runs; health: {Summary(first)}");
 
             Step(2, "The device as it runs is confirmed good (rollbackctl mark-good): a recovery point of every component,");
-            var good = UpdateConfirmation.Confirm(config, context.Logger);
+            var good = UpdateConfirmation.Confirm(config, logger);
             _out.WriteLine($"    {good.Id}, the last-known-good: deduplicated, compressed, {Units.Bytes(good.Components.Sum(c => c.AddedBytes))} stored.");
 
             Step(3, "An update (rollbackctl update --components kernel,config,app -- ...) takes a PreUpdate point, then runs:");
-            var update = await new UpdatePipeline(config, context.Logger).RunAsync(new UpdateRequest(["kernel", "config", "app"], "demo")
+            var update = await new UpdatePipeline(config, logger).RunAsync(new UpdateRequest(["kernel", "config", "app"], "demo")
             {
                 Apply = _ =>
                 {
                     StopService();
                     DemoDevice.ApplyUpdate(device);
                     StartService();
+                    WaitForPidFile();
                     return Task.FromResult(0);
                 },
             });
@@ -118,11 +123,11 @@ internal static class DemoCommand
             var store = RecoveryStore.Open(config.Store);
             var goodPoint = store.GetPoint(good.Id);
             var kernel = goodPoint.Components.First(c => c.Name == "kernel");
-            var kernelDiff = new LiveComponents(config, store, context.Logger).DiffBlock(kernel, store.LoadManifest(goodPoint, kernel));
+            var kernelDiff = new LiveComponents(config, store, logger).DiffBlock(kernel, store.LoadManifest(goodPoint, kernel));
             _out.WriteLine($"    (rollbackctl diff: {kernelDiff.Differing.Count} of {kernelDiff.Target.Chunks.Length} chunks of the kernel image differ from the last-known-good)");
 
             Step(6, "Emergency rollback (rollbackctl emergency --yes): every component back to the last-known-good:");
-            var system = new RollbackSystem(config, context.Logger);
+            var system = new RollbackSystem(config, logger);
             var lastPhase = (RollbackPhase?)null;
             system.ProgressChanged += p => PrintPhase(p, ref lastPhase);
             var emergency = await system.EmergencyRollBackAsync(true, "demo");
@@ -139,24 +144,29 @@ internal static class DemoCommand
         /// <summary>Samples like the monitor service does, printing each sample until a trigger fires and its rollback ends.</summary>
         private async Task<TriggerDecision?> MonitorUntilTriggerAsync()
         {
-            var system = new RollbackSystem(config, context.Logger);
+            var system = new RollbackSystem(config, logger);
             RollbackPhase? lastPhase = null;
             system.ProgressChanged += p => PrintPhase(p, ref lastPhase);
-            var monitor = new HealthMonitor(config, context.Logger, _health.CheckAsync, system);
+            var monitor = new HealthMonitor(config, logger, _health.CheckAsync, system);
             int streak = 0;
-            monitor.Triggered += d => _out.WriteLine(d.SuppressedBecause is null
-                ? $"    trigger {d.Trigger.Kind} on {string.Join(", ", d.Trigger.FailingComponents)}: automatic partial rollback to the PreUpdate point, with the components that depend on it:"
-                : $"    trigger {d.Trigger.Kind} suppressed: {d.SuppressedBecause}");
+            monitor.TriggerFired += t => _out.WriteLine(
+                $"    sample {t.Health?.At:HH:mm:ss.ff}: trigger {t.Kind} on {string.Join(", ", t.FailingComponents)}; the policy allows it: a partial rollback of "
+                + $"{string.Join(" and ", t.FailingComponents)} and what depends on it, to the PreUpdate point, phase by phase:");
+            monitor.Triggered += d =>
+            {
+                if (d.SuppressedBecause is not null)
+                    _out.WriteLine($"    the trigger was suppressed: {d.SuppressedBecause}");
+                else
+                    _out.WriteLine($"    rolled back, in order: {string.Join(", ", d.Outcome?.Rollback?.Components ?? [])}");
+            };
             for (int sample = 1; sample <= 40; sample++)
             {
-                var before = monitor.Latest;
-                var pending = monitor.SampleOnceAsync(default);
-                var decision = await pending;
+                var decision = await monitor.SampleOnceAsync(default);
                 var now = monitor.Latest!;
                 var app = now.Components.First(c => c.Critical);
                 streak = app.Level == HealthLevel.Critical ? streak + 1 : 0;
                 if (decision is null)
-                    _out.WriteLine($"    sample {sample}: {app.Component} {app.Level}{Failing(app)}{(streak > 0 ? $"  ({streak} in a row)" : "")}");
+                    _out.WriteLine($"    sample {now.At:HH:mm:ss.ff}: {app.Component} {app.Level}{Failing(app)}{(streak > 0 ? $"  ({streak} in a row)" : "")}");
                 if (decision is not null)
                     return decision;
                 await Task.Delay(config.Monitor.Interval);
@@ -202,6 +212,14 @@ internal static class DemoCommand
         }
 
         private void StartService() => RunServices(ServiceCommand.Action.Start);
+
+        /// <summary>Like an installer that restarts a service and waits for it to come up (not to be healthy).</summary>
+        private void WaitForPidFile()
+        {
+            string pid = Path.Combine(device, DemoDevice.PidFile);
+            for (int i = 0; i < 100 && !File.Exists(pid); i++)
+                Thread.Sleep(50);
+        }
 
         private void StopService() => RunServices(ServiceCommand.Action.Stop);
 
@@ -253,14 +271,20 @@ internal static class DemoCommand
     private static string Summary(SystemHealth health) =>
         $"{health.Level} ({string.Join(", ", health.Components.Where(c => c.Probes.Count > 0).Select(c => $"{c.Component} {c.Level}{Failing(c)}"))})";
 
-    private static string Failing(ComponentHealth component) =>
-        component.Level == HealthLevel.Good ? "" : ": " + string.Join("; ", component.Probes.Where(p => p.Level != HealthLevel.Good).Select(p => $"{p.Probe} {p.Detail}"));
+    /// <summary>The first failing probe and its verdict, short enough for one line.</summary>
+    private static string Failing(ComponentHealth component)
+    {
+        if (component.Probes.FirstOrDefault(p => p.Level != HealthLevel.Good) is not { } probe)
+            return "";
+        string detail = probe.Detail.Split(';')[0];
+        return $" ({probe.Probe.Split(' ')[0]}: {(detail.Length > 60 ? detail[..57] + "..." : detail)})";
+    }
 
     /// <summary>How to start this very program again: the native binary, or the .NET host with this assembly.</summary>
     private static string[] SelfCommand()
     {
         string process = Environment.ProcessPath ?? throw new RollbackException(RollbackErrorKind.Failed, "cannot tell where rollbackctl runs from");
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, typeof(DemoCommand).Assembly.Location] : [process];
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, Path.Combine(AppContext.BaseDirectory, "rollbackctl.dll")] : [process];
     }
 
     private static int FreePort()

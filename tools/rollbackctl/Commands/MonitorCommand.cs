@@ -1,6 +1,5 @@
 using Kernel.Update.Rollback.Cli.Cli;
 using Kernel.Update.Rollback.Cli.Monitor;
-using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Operations;
 using Kernel.Update.Rollback.Triggers;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,8 +19,7 @@ internal static class MonitorCommand
     public static int Run(CliContext context)
     {
         var config = context.Config;
-        var sample = HealthSampling.For(context)
-            ?? throw new RollbackException(RollbackErrorKind.InvalidState, "the health checker is not available in this build");
+        var sample = HealthSampling.For(context);
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "rollbackctl-monitor" });
         builder.Logging.AddProvider(new StderrLoggerProvider(context.Verbose ? LogLevel.Information : LogLevel.Warning));
         var system = new RollbackSystem(config, context.Logger);
