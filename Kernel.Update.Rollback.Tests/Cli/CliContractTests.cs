@@ -105,9 +105,20 @@ public sealed class CliContractTests
     {
         using var dir = new TempDirectory();
         var result = CliRunner.Run("demo", "--dir", dir.Combine("demo")).EnsureSuccess();
-        Assert.Contains("identical", result.StdOut);
+        Assert.Contains("answered 500", result.StdOut); // the update broke the service, and health saw it
+        Assert.Contains("trigger ServiceFailure on app", result.StdOut);
+        Assert.Contains("rolled back, in order: app, data", result.StdOut); // partial: the failing component and its dependent
+        Assert.Contains("back to before the update", result.StdOut);
+        Assert.Contains("16 of 128 chunks of the kernel image differ", result.StdOut);
+        Assert.Contains("restored in order: kernel, drivers, config, app, data", result.StdOut);
+        Assert.Contains("identical to the confirmed device", result.StdOut);
         Assert.DoesNotContain("DIFFERENT", result.StdOut);
+        Assert.DoesNotContain("NOT GOOD", result.StdOut);
         Assert.Contains("verify exits 3", result.StdOut);
         Assert.False(Directory.Exists(dir.Combine("demo")) && Directory.EnumerateFileSystemEntries(dir.Combine("demo")).Any());
+        // The demo's service process is gone with its sandbox.
+        var left = Directory.EnumerateDirectories("/proc").Where(p => int.TryParse(Path.GetFileName(p), out _))
+            .Where(p => { try { return File.ReadAllText(Path.Combine(p, "cmdline")).Contains(dir.Combine("demo")); } catch (IOException) { return false; } catch (UnauthorizedAccessException) { return false; } });
+        Assert.Empty(left);
     }
 }

@@ -243,8 +243,7 @@ internal static class DemoCommand
             var report = new StoreVerifier(copy).Verify(null);
             foreach (var p in report.Problems.Take(2))
                 _out.WriteLine($"    point {p.PointId ?? "-"} component {p.Component ?? "-"} file {p.File ?? "-"}: {p.Message}");
-            if (report.Problems.Count > 2)
-                _out.WriteLine($"    ... {report.Problems.Count - 2} more (rollbackctl verify exits {ExitCodes.Corruption})");
+            _out.WriteLine($"    {(report.Problems.Count > 2 ? $"... {report.Problems.Count - 2} more; " : "")}rollbackctl verify exits {ExitCodes.Corruption}");
             Directory.Delete(copy, recursive: true);
         }
 
