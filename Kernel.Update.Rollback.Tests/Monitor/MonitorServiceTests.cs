@@ -1,0 +1,143 @@
+using System.Text.Json;
+using Kernel.Update.Rollback.Diagnostics;
+using Kernel.Update.Rollback.Health;
+using Kernel.Update.Rollback.Tests.Infrastructure;
+using Kernel.Update.Rollback.Tests.Store;
+
+namespace Kernel.Update.Rollback.Tests.Monitor;
+
+/// <summary>
+/// <c>rollbackctl monitor</c> as the long-running service, for real: a separate process, a notify socket in place
+/// of systemd, a real daemon that goes unhealthy on cue, real timers with short intervals.
+/// </summary>
+public sealed class MonitorServiceTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void TheMonitorTellsSystemdItIsReadyPingsTheWatchdogAndStopsOnSigterm()
+    {
+        using var bed = Bed(out _, withService: false);
+        using var monitor = new MonitorProcess(bed.ConfigPath, bed.Scratch(""), watchdogUsec: 400_000);
+        Assert.True(monitor.WaitForNotification("READY=1", Patience), monitor.StdErr);
+        Assert.True(monitor.WaitForNotification("WATCHDOG=1", Patience), monitor.StdErr);
+        Assert.True(monitor.WaitForNotification("WATCHDOG=1", Patience), monitor.StdErr);
+        monitor.Terminate();
+        Assert.True(monitor.WaitForNotification("STOPPING=1", Patience), monitor.StdErr);
+        Assert.True(monitor.WaitForExit(Patience));
+        Assert.Equal(0, monitor.ExitCode);
+    }
+
+    [Fact]
+    public void AServiceThatFailsLongAfterTheUpdateIsRolledBackByTheMonitorAndRunsAgain()
+    {
+        using var bed = Bed(out var daemon, withService: true);
+        using var stop = daemon;
+        daemon.Start();
+        CliRunner.RunWithConfig(bed.ConfigPath, "mark-good").EnsureSuccess();
+        CliRunner.RunWithConfig(bed.ConfigPath, "update", "--components", "app", "--", "/bin/sh", "-c", $"printf v2 > {bed.Live("app/version")}").EnsureSuccess();
+        using var monitor = new MonitorProcess(bed.ConfigPath, bed.Scratch(""));
+        Assert.True(monitor.WaitForNotification("READY=1", Patience), monitor.StdErr);
+        Thread.Sleep(1000); // healthy for a while: nothing happens
+        Assert.Empty(FailureReports.All(bed.Store));
+
+        int broken = daemon.Pid;
+        daemon.Crash(); // the failure that shows up later
+        Assert.True(SpinWait.SpinUntil(() => FailureReports.All(bed.Store) is [{ Result: not null }], Patience), monitor.StdErr);
+        var report = Assert.Single(FailureReports.All(bed.Store));
+        Assert.Equal(TriggerKind.ServiceFailure, report.Trigger);
+        Assert.Equal("Completed", report.Result);
+        Assert.Equal(["app"], report.Components);
+        Assert.Contains(report.Probes, p => p.Component == "app" && p.Level == HealthLevel.Critical);
+        Assert.Equal("v1", File.ReadAllText(bed.Live("app/version"))); // back to the PreUpdate point
+        Assert.Null(bed.Catalog.PendingUpdatePointId); // the update is over
+        Assert.True(SpinWait.SpinUntil(() => daemon.Pid != broken && daemon.Alive, Patience)); // restarted by the rollback
+        Assert.Contains(File.ReadAllLines(Path.Combine(bed.Store, "audit.jsonl")), l => l.Contains("\"operation\":\"trigger\"") && l.Contains("Completed"));
+    }
+
+    [Fact]
+    public void ATriggerStormNeverExceedsTheRollbackCapPerBoot()
+    {
+        // The service is dead and no recovery point can bring it back: every sample is Critical, every trigger
+        // fires, and only maxPerBoot of them may roll back.
+        using var bed = Bed(out _, withService: true, policy: """ "cooldownSeconds": 0, "maxPerBoot": 2 """, startCommand: "true");
+        CliRunner.RunWithConfig(bed.ConfigPath, "mark-good").EnsureSuccess();
+        using var monitor = new MonitorProcess(bed.ConfigPath, bed.Scratch(""));
+        Assert.True(SpinWait.SpinUntil(() => Triggers(bed).Count(t => t.Result == "suppressed") >= 5, Patience), monitor.StdErr);
+        var triggers = Triggers(bed);
+        Assert.Equal(2, triggers.Count(t => t.Result == "Completed"));
+        Assert.All(triggers.Where(t => t.Result == "suppressed"), t => Assert.Contains("maxPerBoot 2", t.Error));
+        Assert.Equal(2, FailureReports.All(bed.Store).Count);
+        monitor.Terminate();
+        Assert.True(monitor.WaitForExit(Patience));
+
+        // A restarted monitor in the same boot still refuses: the count is durable.
+        using var again = new MonitorProcess(bed.ConfigPath, bed.Scratch(""));
+        int before = Triggers(bed).Count;
+        Assert.True(SpinWait.SpinUntil(() => Triggers(bed).Count >= before + 3, Patience), again.StdErr);
+        Assert.Equal(2, Triggers(bed).Count(t => t.Result == "Completed"));
+    }
+
+    private static List<(string Result, string? Error)> Triggers(StoreTestBed bed)
+    {
+        var list = new List<(string, string?)>();
+        string audit = Path.Combine(bed.Store, "audit.jsonl");
+        if (!File.Exists(audit))
+            return list;
+        foreach (string line in File.ReadAllLines(audit))
+        {
+            using var json = JsonDocument.Parse(line);
+            if (json.RootElement.GetProperty("operation").GetString() == "trigger")
+                list.Add((json.RootElement.GetProperty("result").GetString()!,
+                    json.RootElement.TryGetProperty("error", out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null));
+        }
+        return list;
+    }
+
+    /// <summary>One critical component "app" whose service is a real daemon (sleep) with a pid file, probed by that
+    /// pid file (or, without the service, by a file that exists); the monitor samples every 0.1 s and fires after
+    /// two Critical samples.</summary>
+    private static StoreTestBed Bed(out Daemon service, bool withService, string policy = """ "cooldownSeconds": 0 """, string? startCommand = null)
+    {
+        var bed = new StoreTestBed("[]");
+        string pid = bed.Scratch("app.pid");
+        service = new Daemon(pid);
+        string start = startCommand ?? $"sleep 1000 >/dev/null 2>&1 & echo $! > {pid}";
+        string stop = $"if [ -f {pid} ]; then kill $(cat {pid}) 2>/dev/null; rm -f {pid}; fi; true";
+        string app = withService
+            ? $$"""
+                { "name": "app", "category": "SystemServices", "path": "app", "critical": true,
+                  "services": [{ "start": "{{start}}", "stop": "{{stop}}", "timeoutSeconds": 10 }],
+                  "health": [{ "type": "pidfile", "path": "{{pid}}" }] }
+                """
+            : """{ "name": "app", "category": "SystemServices", "path": "app", "critical": true, "health": [{ "type": "file", "path": "app/version" }] }""";
+        File.WriteAllText(bed.ConfigPath, $$"""
+            { "root": "{{bed.Root}}", "store": "{{bed.Store}}",
+              "monitor": { "intervalSeconds": 0.1, "badSamples": 2, "socket": "{{bed.Scratch("api.sock")}}" },
+              "autoRollback": { {{policy}} },
+              "components": [{{app}}] }
+            """);
+        Directory.CreateDirectory(bed.Live("app"));
+        File.WriteAllText(bed.Live("app/version"), "v1");
+        return bed;
+    }
+
+    /// <summary>The app's daemon as its pid file names it; stopped whatever the test's outcome.</summary>
+    private sealed class Daemon(string pidFile) : IDisposable
+    {
+        public int Pid => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid) ? pid : -1;
+
+        public bool Alive => Pid > 0 && Directory.Exists($"/proc/{Pid}") && File.ReadAllText($"/proc/{Pid}/stat").Split(' ')[2] != "Z";
+
+        public void Start() => ProcessRunner.Run("/bin/sh", "-c", $"sleep 1000 >/dev/null 2>&1 & echo $! > {pidFile}").EnsureSuccess();
+
+        /// <summary>Dies as a crashing service does: its pid file stays behind.</summary>
+        public void Crash() => ProcessRunner.Run("kill", "-KILL", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)).EnsureSuccess();
+
+        public void Dispose()
+        {
+            if (Pid > 0)
+                ProcessRunner.Run("kill", "-KILL", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+}
