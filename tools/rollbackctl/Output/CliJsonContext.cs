@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Kernel.Update.Rollback.Health;
 using Kernel.Update.Rollback.Store.Catalog;
 
 namespace Kernel.Update.Rollback.Cli.Output;
@@ -20,6 +21,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(RollbackOutput))]
 [JsonSerializable(typeof(RollbackStepOutput))]
 [JsonSerializable(typeof(MarkGoodOutput))]
+[JsonSerializable(typeof(HealthOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -55,3 +57,11 @@ internal sealed record RollbackOutput(string OperationId, string PointId, string
 internal sealed record RollbackStepOutput(string Component, string Step, string Phase);
 
 internal sealed record MarkGoodOutput(string LastKnownGood);
+
+/// <summary>One health sample: the system's level is the worst critical component's.</summary>
+internal sealed record HealthOutput(HealthLevel Level, DateTimeOffset At, List<HealthComponentOutput> Components);
+
+internal sealed record HealthComponentOutput(string Name, bool Critical, HealthLevel Level, List<HealthProbeOutput> Probes);
+
+/// <summary>One probe's verdict; <c>trigger</c> is what it stands for when it is critical.</summary>
+internal sealed record HealthProbeOutput(string Probe, HealthLevel Level, string Detail, TriggerKind Trigger);
