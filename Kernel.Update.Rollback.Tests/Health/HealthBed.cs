@@ -23,9 +23,13 @@ internal sealed class HealthBed : IDisposable
 
     public RollbackConfig Config(string componentsJson)
     {
-        File.WriteAllText(ConfigPath, $$"""{ "root": "{{Root}}", "store": "{{_dir.Combine("store")}}", "components": {{componentsJson}} }""");
+        WriteConfig(componentsJson);
         return ConfigLoader.Load(ConfigPath);
     }
+
+    /// <summary>Writes the config file without loading it (for configs the CLI must refuse).</summary>
+    public void WriteConfig(string componentsJson) =>
+        File.WriteAllText(ConfigPath, $$"""{ "root": "{{Root}}", "store": "{{_dir.Combine("store")}}", "components": {{componentsJson}} }""");
 
     /// <summary>One critical component "app" with the given probes (a JSON array's items).</summary>
     public RollbackConfig App(string probesJson) =>

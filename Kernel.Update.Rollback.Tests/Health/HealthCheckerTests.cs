@@ -5,12 +5,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Kernel.Update.Rollback.Tests.Health;
 
 /// <summary>How the checker combines verdicts into component and system levels, and how it runs the probes.</summary>
-public sealed class HealthCheckerTests : IDisposable
+public sealed class HealthCheckerTests : HealthBedTests
 {
-    private readonly HealthBed _bed = new();
-
-    public void Dispose() => _bed.Dispose();
-
     private const string Components = """
         [
           { "name": "app", "category": "SystemServices", "path": "opt/app", "critical": true, "health": [
@@ -26,7 +22,7 @@ public sealed class HealthCheckerTests : IDisposable
     [Fact]
     public async Task AComponentIsItsWorstProbeAndTheSystemItsWorstCriticalComponent()
     {
-        var health = await _bed.CheckAsync(_bed.Config(Components));
+        var health = await Bed.CheckAsync(Bed.Config(Components));
         Assert.Equal(["app", "web", "etc"], health.Components.Select(c => c.Component));
         Assert.Equal([HealthLevel.Warning, HealthLevel.Critical, HealthLevel.Good], health.Components.Select(c => c.Level));
         Assert.Equal([true, false, true], health.Components.Select(c => c.Critical));
@@ -39,7 +35,7 @@ public sealed class HealthCheckerTests : IDisposable
     [Fact]
     public async Task ASubsetChecksOnlyTheNamedComponentsInDeclarationOrder()
     {
-        var checker = new HealthChecker(_bed.Config(Components), NullLogger.Instance);
+        var checker = new HealthChecker(Bed.Config(Components), NullLogger.Instance);
         var health = await checker.CheckAsync(["etc", "web", "etc"]);
         Assert.Equal(["web", "etc"], health.Components.Select(c => c.Component));
         Assert.Equal(HealthLevel.Good, health.Level);
@@ -51,7 +47,7 @@ public sealed class HealthCheckerTests : IDisposable
     [Fact]
     public async Task AnUnknownComponentIsRefusedNamingTheKnownOnes()
     {
-        var checker = new HealthChecker(_bed.Config(Components), NullLogger.Instance);
+        var checker = new HealthChecker(Bed.Config(Components), NullLogger.Instance);
         var e = await Assert.ThrowsAsync<RollbackException>(() => checker.CheckAsync(["db"]));
         Assert.Equal(RollbackErrorKind.InvalidInput, e.Kind);
         Assert.Contains("'db'", e.Message);
@@ -62,22 +58,22 @@ public sealed class HealthCheckerTests : IDisposable
     public async Task TheProbesRunAtTheSameTime()
     {
         // Each command waits for the other's mark: run one after the other, the first would wait until its timeout.
-        string a = _bed.Scratch("a"), b = _bed.Scratch("b");
-        var config = _bed.App($$"""
+        string a = Bed.Scratch("a"), b = Bed.Scratch("b");
+        var config = Bed.App($$"""
             { "type": "command", "command": "touch '{{a}}'; while [ ! -e '{{b}}' ]; do sleep 0.05; done", "timeoutSeconds": 120 },
             { "type": "command", "command": "touch '{{b}}'; while [ ! -e '{{a}}' ]; do sleep 0.05; done", "timeoutSeconds": 120 }
             """);
-        var health = await _bed.CheckAsync(config);
+        var health = await Bed.CheckAsync(config);
         Assert.All(health.Components[0].Probes, p => Assert.Equal(HealthLevel.Good, p.Level));
     }
 
     [Fact]
     public async Task CancellingTheCheckKillsTheProbesCommandsAndThrows()
     {
-        string started = _bed.Scratch("started"), childPid = _bed.Scratch("child.pid");
-        var config = _bed.App($$"""{ "type": "command", "command": "sleep 300 & echo $! > '{{childPid}}'; touch '{{started}}'; wait", "timeoutSeconds": 600 }""");
+        string started = Bed.Scratch("started"), childPid = Bed.Scratch("child.pid");
+        var config = Bed.App($$"""{ "type": "command", "command": "sleep 300 & echo $! > '{{childPid}}'; touch '{{started}}'; wait", "timeoutSeconds": 600 }""");
         using var cancellation = new CancellationTokenSource();
-        var check = _bed.CheckAsync(config, cancellation.Token);
+        var check = Bed.CheckAsync(config, cancellation.Token);
         for (int i = 0; i < 600 && !File.Exists(started); i++)
             await Task.Delay(50);
         Assert.True(File.Exists(started), "the command did not start within 30 s");
@@ -94,7 +90,7 @@ public sealed class HealthCheckerTests : IDisposable
     public async Task TheSampleIsStampedWithItsTime()
     {
         var before = DateTimeOffset.UtcNow;
-        var health = await _bed.CheckAsync(_bed.Config(Components));
+        var health = await Bed.CheckAsync(Bed.Config(Components));
         Assert.InRange(health.At, before, DateTimeOffset.UtcNow);
     }
 }

@@ -5,12 +5,8 @@ using Kernel.Update.Rollback.Health;
 namespace Kernel.Update.Rollback.Tests.Health;
 
 /// <summary>The tcp and http probes against real listeners the tests start and stop.</summary>
-public sealed class NetworkProbeTests : IDisposable
+public sealed class NetworkProbeTests : HealthBedTests
 {
-    private readonly HealthBed _bed = new();
-
-    public void Dispose() => _bed.Dispose();
-
     [Fact]
     public async Task ATcpProbeIsGoodWhileSomethingListensAndCriticalOnceItStops()
     {
@@ -20,7 +16,7 @@ public sealed class NetworkProbeTests : IDisposable
         string probe = $$"""{ "type": "tcp", "host": "127.0.0.1", "port": {{port}}, "timeoutSeconds": 30 }""";
         try
         {
-            var open = await _bed.ProbeAsync(probe);
+            var open = await Bed.ProbeAsync(probe);
             Assert.Equal(HealthLevel.Good, open.Level);
             Assert.Equal($"tcp 127.0.0.1:{port}", open.Probe);
             Assert.Contains($"connected to 127.0.0.1:{port}", open.Detail);
@@ -29,7 +25,7 @@ public sealed class NetworkProbeTests : IDisposable
         {
             listener.Stop();
         }
-        var closed = await _bed.ProbeAsync(probe);
+        var closed = await Bed.ProbeAsync(probe);
         Assert.Equal(HealthLevel.Critical, closed.Level);
         Assert.Equal(TriggerKind.ServiceFailure, closed.Trigger);
         Assert.Contains($"cannot connect to 127.0.0.1:{port}", closed.Detail);
@@ -45,13 +41,13 @@ public sealed class NetworkProbeTests : IDisposable
         string probe = $$"""{ "type": "http", "url": "{{url}}", "timeoutSeconds": 30 }""";
         try
         {
-            var ok = await _bed.ProbeAsync(probe);
+            var ok = await Bed.ProbeAsync(probe);
             Assert.Equal(HealthLevel.Good, ok.Level);
             Assert.Equal($"http {url}", ok.Probe);
             Assert.Equal("answered 200 OK", ok.Detail);
 
             server.StatusLine = "HTTP/1.1 500 Internal Server Error";
-            var failing = await _bed.ProbeAsync(probe);
+            var failing = await Bed.ProbeAsync(probe);
             Assert.Equal(HealthLevel.Critical, failing.Level);
             Assert.Contains("answered 500 Internal Server Error", failing.Detail);
         }
@@ -59,7 +55,7 @@ public sealed class NetworkProbeTests : IDisposable
         {
             server.Dispose();
         }
-        var gone = await _bed.ProbeAsync(probe);
+        var gone = await Bed.ProbeAsync(probe);
         Assert.Equal(HealthLevel.Critical, gone.Level);
         Assert.Contains($"cannot reach 127.0.0.1:{port}", gone.Detail);
     }
@@ -68,7 +64,7 @@ public sealed class NetworkProbeTests : IDisposable
     public async Task TheRequestIsAnHttp11GetWithHostAndConnectionClose()
     {
         using var server = new TinyHttpServer();
-        await _bed.ProbeAsync($$"""{ "type": "http", "url": "http://127.0.0.1:{{server.Port}}/a%20b?x=1", "timeoutSeconds": 30 }""");
+        await Bed.ProbeAsync($$"""{ "type": "http", "url": "http://127.0.0.1:{{server.Port}}/a%20b?x=1", "timeoutSeconds": 30 }""");
         string request = Assert.Single(server.Requests);
         string[] lines = request.Split("\r\n");
         Assert.Equal("GET /a%20b?x=1 HTTP/1.1", lines[0]);
@@ -84,7 +80,7 @@ public sealed class NetworkProbeTests : IDisposable
     public async Task OnlyA2xxStatusIsGoodAndAFailureReportsTheConfiguredLevel(string statusLine, HealthLevel expected)
     {
         using var server = new TinyHttpServer { StatusLine = statusLine };
-        var result = await _bed.ProbeAsync($$"""{ "type": "http", "url": "http://127.0.0.1:{{server.Port}}/", "level": "Warning", "timeoutSeconds": 30 }""");
+        var result = await Bed.ProbeAsync($$"""{ "type": "http", "url": "http://127.0.0.1:{{server.Port}}/", "level": "Warning", "timeoutSeconds": 30 }""");
         Assert.Equal(expected, result.Level);
         if (statusLine.StartsWith("SSH", StringComparison.Ordinal))
             Assert.Contains("the answer is not HTTP", result.Detail);
@@ -94,7 +90,7 @@ public sealed class NetworkProbeTests : IDisposable
     public async Task AServerThatAcceptsButNeverAnswersFailsAtTheTimeout()
     {
         using var server = new TinyHttpServer { StatusLine = null };
-        var result = await _bed.ProbeAsync($$"""{ "type": "http", "url": "http://127.0.0.1:{{server.Port}}/", "timeoutSeconds": 1 }""");
+        var result = await Bed.ProbeAsync($$"""{ "type": "http", "url": "http://127.0.0.1:{{server.Port}}/", "timeoutSeconds": 1 }""");
         Assert.Equal(HealthLevel.Critical, result.Level);
         Assert.Equal("no answer within 1 s", result.Detail);
     }

@@ -4,27 +4,23 @@ using Kernel.Update.Rollback.Health;
 namespace Kernel.Update.Rollback.Tests.Health;
 
 /// <summary>The pidfile, command and unit probes, on real processes.</summary>
-public sealed class ProcessProbeTests : IDisposable
+public sealed class ProcessProbeTests : HealthBedTests
 {
-    private readonly HealthBed _bed = new();
-
-    public void Dispose() => _bed.Dispose();
-
     [Fact]
     public async Task APidFileProbeIsGoodWhileTheProcessRunsAndCriticalOnceItIsKilled()
     {
         using var sleeper = Process.Start("sleep", "300");
-        Directory.CreateDirectory(_bed.Live("run"));
-        File.WriteAllText(_bed.Live("run/app.pid"), sleeper.Id + "\n");
+        Directory.CreateDirectory(Bed.Live("run"));
+        File.WriteAllText(Bed.Live("run/app.pid"), sleeper.Id + "\n");
         const string probe = """{ "type": "pidfile", "path": "run/app.pid" }""";
 
-        var alive = await _bed.ProbeAsync(probe);
+        var alive = await Bed.ProbeAsync(probe);
         Assert.Equal(HealthLevel.Good, alive.Level);
-        Assert.Contains($"process {sleeper.Id} (from {_bed.Live("run/app.pid")}) is running", alive.Detail);
+        Assert.Contains($"process {sleeper.Id} (from {Bed.Live("run/app.pid")}) is running", alive.Detail);
 
         sleeper.Kill();
         sleeper.WaitForExit();
-        var dead = await _bed.ProbeAsync(probe);
+        var dead = await Bed.ProbeAsync(probe);
         Assert.Equal(HealthLevel.Critical, dead.Level);
         Assert.Equal(TriggerKind.ServiceFailure, dead.Trigger);
         Assert.Contains($"process {sleeper.Id}", dead.Detail);
@@ -35,13 +31,13 @@ public sealed class ProcessProbeTests : IDisposable
     public async Task AZombieCountsAsDead()
     {
         // The shell starts a child that exits at once, then becomes 'sleep', which never reaps it: a zombie.
-        string pidFile = _bed.Live("zombie.pid");
+        string pidFile = Bed.Live("zombie.pid");
         using var parent = Process.Start("/bin/sh", ["-c", $"sleep 0 & echo $! > '{pidFile}'; exec sleep 300"]);
         try
         {
             int zombie = await WaitForAsync(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid)
                 && PidFileProbe.State(pid) == 'Z' ? pid : (int?)null);
-            var result = await _bed.ProbeAsync($$"""{ "type": "pidfile", "path": "{{pidFile}}" }""");
+            var result = await Bed.ProbeAsync($$"""{ "type": "pidfile", "path": "{{pidFile}}" }""");
             Assert.Equal(HealthLevel.Critical, result.Level);
             Assert.Contains($"process {zombie}", result.Detail);
             Assert.Contains("zombie", result.Detail);
@@ -61,8 +57,8 @@ public sealed class ProcessProbeTests : IDisposable
     public async Task AMissingOrUnreadablePidFileIsCritical(string? content, string detail)
     {
         if (content is not null)
-            File.WriteAllText(_bed.Live("app.pid"), content);
-        var result = await _bed.ProbeAsync("""{ "type": "pidfile", "path": "app.pid" }""");
+            File.WriteAllText(Bed.Live("app.pid"), content);
+        var result = await Bed.ProbeAsync("""{ "type": "pidfile", "path": "app.pid" }""");
         Assert.Equal(HealthLevel.Critical, result.Level);
         Assert.Contains(detail, result.Detail);
     }
@@ -70,11 +66,11 @@ public sealed class ProcessProbeTests : IDisposable
     [Fact]
     public async Task ACommandProbeIsGoodOnExitZeroAndReportsTheExitCodeAndOutputOtherwise()
     {
-        var good = await _bed.ProbeAsync("""{ "type": "command", "command": "echo all fine", "timeoutSeconds": 60 }""");
+        var good = await Bed.ProbeAsync("""{ "type": "command", "command": "echo all fine", "timeoutSeconds": 60 }""");
         Assert.Equal(HealthLevel.Good, good.Level);
         Assert.Equal("exited 0: all fine", good.Detail);
 
-        var bad = await _bed.ProbeAsync("""{ "type": "command", "command": "echo table t1 is damaged >&2; exit 3", "timeoutSeconds": 60, "trigger": "Corruption" }""");
+        var bad = await Bed.ProbeAsync("""{ "type": "command", "command": "echo table t1 is damaged >&2; exit 3", "timeoutSeconds": 60, "trigger": "Corruption" }""");
         Assert.Equal(HealthLevel.Critical, bad.Level);
         Assert.Equal(TriggerKind.Corruption, bad.Trigger);
         Assert.Equal("exited 3: table t1 is damaged", bad.Detail);
@@ -83,8 +79,8 @@ public sealed class ProcessProbeTests : IDisposable
     [Fact]
     public async Task ACommandThatOutlivesItsTimeoutFailsAndItsWholeProcessGroupIsKilled()
     {
-        string childPid = _bed.Scratch("child.pid");
-        var result = await _bed.ProbeAsync($$"""{ "type": "command", "command": "sleep 300 & echo $! > '{{childPid}}'; echo waiting; wait", "timeoutSeconds": 5 }""");
+        string childPid = Bed.Scratch("child.pid");
+        var result = await Bed.ProbeAsync($$"""{ "type": "command", "command": "sleep 300 & echo $! > '{{childPid}}'; echo waiting; wait", "timeoutSeconds": 5 }""");
         Assert.Equal(HealthLevel.Critical, result.Level);
         Assert.StartsWith("did not finish within 5 s; its process group was killed", result.Detail);
         Assert.Contains("waiting", result.Detail);
@@ -97,7 +93,7 @@ public sealed class ProcessProbeTests : IDisposable
     [Fact]
     public async Task AUnitProbeWithoutARunningSystemdIsAFailingProbeWithAClearDetail()
     {
-        var result = await _bed.ProbeAsync("""{ "type": "unit", "unit": "kur-test-no-such-unit.service", "timeoutSeconds": 60 }""");
+        var result = await Bed.ProbeAsync("""{ "type": "unit", "unit": "kur-test-no-such-unit.service", "timeoutSeconds": 60 }""");
         Assert.Equal(HealthLevel.Critical, result.Level);
         Assert.Equal("unit kur-test-no-such-unit.service", result.Probe);
         Assert.Contains("kur-test-no-such-unit.service", result.Detail);

@@ -7,22 +7,18 @@ namespace Kernel.Update.Rollback.Tests.Health;
 /// verdict is certain whatever the machine: 0 bytes free is never "below 1", nothing is below long.MaxValue bytes,
 /// and a load average is always at least 0.
 /// </summary>
-public sealed class ThresholdProbeTests : IDisposable
+public sealed class ThresholdProbeTests : HealthBedTests
 {
     private const long Most = long.MaxValue;
-
-    private readonly HealthBed _bed = new();
-
-    public void Dispose() => _bed.Dispose();
 
     [Fact]
     public async Task MemoryIsGoodAboveEveryThresholdAndCriticalBelowTheCriticalOne()
     {
-        var good = await _bed.ProbeAsync("""{ "type": "memory", "criticalBelow": 1 }""");
+        var good = await Bed.ProbeAsync("""{ "type": "memory", "criticalBelow": 1 }""");
         Assert.Equal(HealthLevel.Good, good.Level);
         Assert.Matches(@"^[0-9.]+ [KMGT]?i?B available \(critical below 1 B\)$", good.Detail);
 
-        var critical = await _bed.ProbeAsync($$"""{ "type": "memory", "warningBelow": {{Most}}, "criticalBelow": {{Most}} }""");
+        var critical = await Bed.ProbeAsync($$"""{ "type": "memory", "warningBelow": {{Most}}, "criticalBelow": {{Most}} }""");
         Assert.Equal(HealthLevel.Critical, critical.Level);
         Assert.Equal(TriggerKind.CriticalError, critical.Trigger);
     }
@@ -30,24 +26,24 @@ public sealed class ThresholdProbeTests : IDisposable
     [Fact]
     public async Task TheWorstThresholdCrossedDecides()
     {
-        var warning = await _bed.ProbeAsync($$"""{ "type": "memory", "degradedBelow": {{Most}}, "warningBelow": {{Most}}, "criticalBelow": 1 }""");
+        var warning = await Bed.ProbeAsync($$"""{ "type": "memory", "degradedBelow": {{Most}}, "warningBelow": {{Most}}, "criticalBelow": 1 }""");
         Assert.Equal(HealthLevel.Warning, warning.Level);
-        var degraded = await _bed.ProbeAsync($$"""{ "type": "disk", "path": ".", "degradedBelow": {{Most}}, "warningBelow": 1 }""");
+        var degraded = await Bed.ProbeAsync($$"""{ "type": "disk", "path": ".", "degradedBelow": {{Most}}, "warningBelow": 1 }""");
         Assert.Equal(HealthLevel.Degraded, degraded.Level);
     }
 
     [Fact]
     public async Task DiskIsMeasuredOnTheFileSystemOfThePath()
     {
-        var good = await _bed.ProbeAsync("""{ "type": "disk", "path": ".", "criticalBelow": 0 }""");
+        var good = await Bed.ProbeAsync("""{ "type": "disk", "path": ".", "criticalBelow": 0 }""");
         Assert.Equal(HealthLevel.Good, good.Level);
-        Assert.Contains($"available on the file system of {_bed.Root}", good.Detail);
+        Assert.Contains($"available on the file system of {Bed.Root}", good.Detail);
 
-        var critical = await _bed.ProbeAsync($$"""{ "type": "disk", "path": "/", "criticalBelow": {{Most}} }""");
+        var critical = await Bed.ProbeAsync($$"""{ "type": "disk", "path": "/", "criticalBelow": {{Most}} }""");
         Assert.Equal(HealthLevel.Critical, critical.Level);
         Assert.Contains("on the file system of /", critical.Detail);
 
-        var missing = await _bed.ProbeAsync("""{ "type": "disk", "path": "no/such/dir", "criticalBelow": 0 }""");
+        var missing = await Bed.ProbeAsync("""{ "type": "disk", "path": "no/such/dir", "criticalBelow": 0 }""");
         Assert.Equal(HealthLevel.Critical, missing.Level);
         Assert.Contains("does not exist", missing.Detail);
     }
@@ -55,11 +51,11 @@ public sealed class ThresholdProbeTests : IDisposable
     [Fact]
     public async Task LoadIsGoodUnderEveryThresholdAndCriticalAtTheCriticalOne()
     {
-        var good = await _bed.ProbeAsync("""{ "type": "load", "warningAbove": 1000000, "criticalAbove": 1000000 }""");
+        var good = await Bed.ProbeAsync("""{ "type": "load", "warningAbove": 1000000, "criticalAbove": 1000000 }""");
         Assert.Equal(HealthLevel.Good, good.Level);
         Assert.StartsWith("1-minute load average ", good.Detail);
 
-        var critical = await _bed.ProbeAsync("""{ "type": "load", "criticalAbove": 0 }""");
+        var critical = await Bed.ProbeAsync("""{ "type": "load", "criticalAbove": 0 }""");
         Assert.Equal(HealthLevel.Critical, critical.Level);
         Assert.EndsWith("(critical at 0)", critical.Detail);
     }

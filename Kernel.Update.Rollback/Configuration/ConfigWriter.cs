@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Kernel.Update.Rollback.Health;
 
@@ -60,45 +61,33 @@ public static class ConfigWriter
     /// <summary>A probe with its timeout, level and trigger written out, like every other setting.</summary>
     private static ProbeDocument ToDocument(ProbeSpec probe)
     {
-        var doc = new ProbeDocument
+        var doc = probe switch
         {
-            Type = probe.TypeName,
-            TimeoutSeconds = probe.TimeoutSeconds,
-            Level = probe.IsThreshold ? null : probe.FailLevel.ToString(),
-            Trigger = probe.Trigger.ToString(),
+            UnitProbeSpec unit => new ProbeDocument { Unit = unit.Unit },
+            PidFileProbeSpec pidFile => new ProbeDocument { Path = pidFile.Path },
+            TcpProbeSpec tcp => new ProbeDocument { Host = tcp.Host, Port = tcp.Port },
+            HttpProbeSpec http => new ProbeDocument { Url = http.Url },
+            FileProbeSpec file => new ProbeDocument { Path = file.Path, MaxAgeSeconds = file.MaxAgeSeconds },
+            CommandProbeSpec command => new ProbeDocument { Command = command.Command },
+            MemoryProbeSpec memory => Below(new ProbeDocument(), memory.Thresholds),
+            DiskProbeSpec disk => Below(new ProbeDocument { Path = disk.Path }, disk.Thresholds),
+            LoadProbeSpec load => new ProbeDocument
+            {
+                DegradedAbove = load.Thresholds.Degraded, WarningAbove = load.Thresholds.Warning, CriticalAbove = load.Thresholds.Critical,
+            },
+            _ => throw new UnreachableException($"no config form for probe kind {probe.Kind}"),
         };
-        switch (probe)
-        {
-            case UnitProbeSpec unit:
-                doc.Unit = unit.Unit;
-                break;
-            case PidFileProbeSpec pidFile:
-                doc.Path = pidFile.Path;
-                break;
-            case TcpProbeSpec tcp:
-                (doc.Host, doc.Port) = (tcp.Host, tcp.Port);
-                break;
-            case HttpProbeSpec http:
-                doc.Url = http.Url;
-                break;
-            case FileProbeSpec file:
-                (doc.Path, doc.MaxAgeSeconds) = (file.Path, file.MaxAgeSeconds);
-                break;
-            case CommandProbeSpec command:
-                doc.Command = command.Command;
-                break;
-            case MemoryProbeSpec memory:
-                (doc.DegradedBelow, doc.WarningBelow, doc.CriticalBelow) = (memory.Thresholds.Degraded, memory.Thresholds.Warning, memory.Thresholds.Critical);
-                break;
-            case DiskProbeSpec disk:
-                doc.Path = disk.Path;
-                (doc.DegradedBelow, doc.WarningBelow, doc.CriticalBelow) = (disk.Thresholds.Degraded, disk.Thresholds.Warning, disk.Thresholds.Critical);
-                break;
-            case LoadProbeSpec load:
-                (doc.DegradedAbove, doc.WarningAbove, doc.CriticalAbove) = (load.Thresholds.Degraded, load.Thresholds.Warning, load.Thresholds.Critical);
-                break;
-        }
+        doc.Type = probe.TypeName;
+        doc.TimeoutSeconds = probe.TimeoutSeconds;
+        doc.Level = probe.IsThreshold ? null : probe.FailLevel.ToString();
+        doc.Trigger = probe.Trigger.ToString();
         return doc;
+
+        static ProbeDocument Below(ProbeDocument doc, Thresholds<long> below)
+        {
+            (doc.DegradedBelow, doc.WarningBelow, doc.CriticalBelow) = (below.Degraded, below.Warning, below.Critical);
+            return doc;
+        }
     }
 
     /// <summary>Writes next to the target, flushes to disk, then renames over it: a crash leaves the old file or the new one.</summary>

@@ -23,7 +23,11 @@ public sealed record PidFileProbeSpec(string Path) : ProbeSpec(TriggerKind.Servi
 public sealed record TcpProbeSpec(string Host, int Port) : ProbeSpec(TriggerKind.ServiceFailure)
 {
     public override ProbeKind Kind => ProbeKind.Tcp;
-    protected override string Target => (Host.Contains(':') ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"host:port", an IPv6 address in brackets.</summary>
+    public string Endpoint => (Host.Contains(':') ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+
+    protected override string Target => Endpoint;
 }
 
 /// <summary>An http:// URL answers a GET with a 2xx status within the timeout.</summary>

@@ -7,15 +7,14 @@ internal static class TcpProbe
 {
     public static async Task<ProbeOutcome> CheckAsync(TcpProbeSpec spec, CancellationToken cancellation)
     {
-        string where = spec.Describe()["tcp ".Length..];
         try
         {
             using var socket = await ConnectAsync(spec.Host, spec.Port, cancellation).ConfigureAwait(false);
-            return ProbeOutcome.Pass($"connected to {where}");
+            return ProbeOutcome.Pass($"connected to {spec.Endpoint}");
         }
         catch (SocketException e)
         {
-            return ProbeOutcome.Fail($"cannot connect to {where}: {e.Message}");
+            return ProbeOutcome.Fail($"cannot connect to {spec.Endpoint}: {e.Message}");
         }
     }
 

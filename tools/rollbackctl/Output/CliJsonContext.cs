@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Kernel.Update.Rollback.Health;
 using Kernel.Update.Rollback.Store.Catalog;
 
 namespace Kernel.Update.Rollback.Cli.Output;
@@ -24,6 +25,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(ShutdownOutput))]
 [JsonSerializable(typeof(UpdateOutput))]
 [JsonSerializable(typeof(List<Kernel.Update.Rollback.Diagnostics.FailureReport>))]
+[JsonSerializable(typeof(HealthOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -67,3 +69,10 @@ internal sealed record ShutdownOutput(bool Recorded);
 
 internal sealed record UpdateOutput(string PointId, string Result, int? ExitCode, string? Trigger, string? FailureReport, string? RollbackOperation,
     string? RollbackError, string? ConfirmedPointId);
+/// <summary>One health sample: the system's level is the worst critical component's.</summary>
+internal sealed record HealthOutput(HealthLevel Level, DateTimeOffset At, List<HealthComponentOutput> Components);
+
+internal sealed record HealthComponentOutput(string Name, bool Critical, HealthLevel Level, List<HealthProbeOutput> Probes);
+
+/// <summary>One probe's verdict; <c>trigger</c> is what it stands for when it is critical.</summary>
+internal sealed record HealthProbeOutput(string Probe, HealthLevel Level, string Detail, TriggerKind Trigger);
