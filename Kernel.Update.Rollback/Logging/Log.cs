@@ -4,8 +4,9 @@ namespace Kernel.Update.Rollback;
 
 /// <summary>
 /// Every log line the engine writes, source-generated (no boxing, no formatting when the level is off).
-/// Event id ledger: 1xx store, 2xx capture, 3xx restore, 4xx verify, 5xx retention, 6xx operations and journal (Log.Operations.cs).
-/// Highest used: 502; in 6xx, 608.
+/// Event id ledger: 1xx store, 2xx capture, 3xx restore, 4xx verify, 5xx retention, 6xx operations and journal (Log.Operations.cs),
+/// 8xx the control API (Log.Api.cs).
+/// Highest used: 502; in 6xx, 610; in 8xx, 812.
 /// </summary>
 internal static partial class Log
 {
