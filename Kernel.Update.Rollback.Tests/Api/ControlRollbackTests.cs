@@ -103,10 +103,10 @@ public sealed class ControlRollbackTests
         var (bed, good) = BedAtV2();
         using var started = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
-        // Holds the running rollback right after its "started" event, so the test can look at it mid-way.
+        // Holds the running rollback at its first progress report (journaled by then), so the test can look at it mid-way.
         await using var api = ApiTestBed.Start(bed, onPublish: (e, _) =>
         {
-            if (e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "started" && !started.IsSet)
+            if (e.Event == ControlEvent.ProgressKind && !started.IsSet)
             {
                 started.Set();
                 release.Wait(ApiTestBed.Patience);
@@ -116,6 +116,7 @@ public sealed class ControlRollbackTests
         var first = api.AskAsync(new ControlRequest { Op = ControlOps.Rollback, Point = good.Id, Confirm = true });
         Assert.True(started.Wait(ApiTestBed.Patience));
         var status = (await api.AskAsync(new ControlRequest { Op = ControlOps.Status })).EnsureSuccess();
+        var progress = (await api.AskAsync(new ControlRequest { Op = ControlOps.Progress })).EnsureSuccess();
         var snapshot = await api.AskAsync(new ControlRequest { Op = ControlOps.Snapshot });
         var second = await api.AskAsync(new ControlRequest { Op = ControlOps.Rollback, Point = good.Id, Confirm = true });
         release.Set();
@@ -123,6 +124,12 @@ public sealed class ControlRollbackTests
 
         Assert.True(status["running"]!.GetValue<bool>());
         Assert.Equal("rollback", status["runningOp"]!.GetValue<string>());
+        Assert.Equal(good.Id, status["operation"]!["pointId"]!.GetValue<string>());
+        Assert.True(status["operation"]!["throughApi"]!.GetValue<bool>());
+        Assert.Equal(["kernel", "drivers", "config"], status["operation"]!["components"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(status["operation"]!["operationId"]!.GetValue<string>(), status["progress"]!["operationId"]!.GetValue<string>());
+        Assert.True(progress["running"]!.GetValue<bool>());
+        Assert.Equal("Initializing", progress["progress"]!["phase"]!.GetValue<string>());
         foreach (var refused in new[] { snapshot, second })
         {
             Assert.False(refused.Ok);

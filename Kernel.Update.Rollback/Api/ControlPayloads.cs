@@ -12,10 +12,10 @@ namespace Kernel.Update.Rollback.Api;
 internal sealed record StatusResult(bool Running, string? RunningOp, OperationStatus? Operation, RollbackProgress? Progress,
     string? LastKnownGood, string? PendingUpdate, HealthLevel? Health);
 
-/// <summary>A rollback as its journal tells it. <see cref="InThisProcess"/> false means another process runs it (a CLI
-/// rollback) or it was interrupted (the next rollback, or 'rollbackctl recover', finishes it).</summary>
+/// <summary>A rollback as its journal tells it. <see cref="ThroughApi"/> false means something else runs it (the CLI,
+/// the monitor's own triggers) or it was interrupted (the next rollback, or 'rollbackctl recover', finishes it).</summary>
 internal sealed record OperationStatus(string OperationId, string PointId, RollbackScope Scope, RollbackPhase Phase, IReadOnlyList<string> Components,
-    string Actor, DateTimeOffset Started, bool InThisProcess);
+    string Actor, DateTimeOffset Started, bool ThroughApi);
 
 internal sealed record ProgressResult(bool Running, RollbackProgress? Progress);
 

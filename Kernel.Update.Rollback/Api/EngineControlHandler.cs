@@ -35,27 +35,33 @@ public sealed class EngineControlHandler(RollbackConfig config, ILogger logger, 
     public Task<JsonNode?> HandleAsync(ControlRequest request, ControlPeer peer, CancellationToken cancellation) => request.Op switch
     {
         ControlOps.Status => Task.FromResult(Status()),
-        ControlOps.Progress => Task.FromResult(Node(new ProgressResult(IsRollingBack, system.Progress), ControlJsonContext.Default.ProgressResult)),
+        ControlOps.Progress => Task.FromResult(Node(new ProgressResult(Activity().Running, system.Progress), ControlJsonContext.Default.ProgressResult)),
         ControlOps.Health => Task.FromResult(Node(new HealthResult(latestHealth()), ControlJsonContext.Default.HealthResult)),
         ControlOps.Snapshot => SnapshotAsync(request, peer, cancellation),
         ControlOps.Rollback => RollbackAsync(request, peer, cancellation),
         _ => throw new RollbackException(RollbackErrorKind.InvalidInput, $"op '{request.Op}' is not served here"),
     };
 
-    private bool IsRollingBack => Volatile.Read(ref _running)?.Op == ControlOps.Rollback;
-
     private JsonNode? Status()
+    {
+        var (running, runningOp, operation) = Activity();
+        var catalog = RecoveryStore.Open(config.Store).Catalog;
+        var status = new StatusResult(running, runningOp, operation, system.Progress, LastKnownGood.Find(catalog)?.Id, catalog.PendingUpdatePointId,
+            latestHealth()?.Level);
+        return Node(status, ControlJsonContext.Default.StatusResult);
+    }
+
+    /// <summary>What this handler runs now, and the rollback the store's journal says is under way (run through this
+    /// API, by another process such as the CLI, or interrupted).</summary>
+    private (bool Running, string? RunningOp, OperationStatus? Operation) Activity()
     {
         var running = Volatile.Read(ref _running);
         var journal = OperationJournal.Inspect(config.Store);
         var operation = journal is { Finished: false }
             ? new OperationStatus(journal.OperationId, journal.TargetPointId, journal.Scope, journal.Phase, journal.Components, journal.Actor,
-                journal.Started, InThisProcess: running?.Op == ControlOps.Rollback)
+                journal.Started, ThroughApi: running?.Op == ControlOps.Rollback)
             : null;
-        var catalog = RecoveryStore.Open(config.Store).Catalog;
-        var status = new StatusResult(running is not null || operation is not null, running?.Op, operation, system.Progress,
-            LastKnownGood.Find(catalog)?.Id, catalog.PendingUpdatePointId, latestHealth()?.Level);
-        return Node(status, ControlJsonContext.Default.StatusResult);
+        return (running is not null || operation is not null, running?.Op, operation);
     }
 
     /// <summary>As <c>rollbackctl snapshot</c>: a Manual recovery point of the components named (all when none).</summary>
