@@ -11,14 +11,6 @@ namespace Kernel.Update.Rollback.Tests.Api;
 /// required, one writer at a time, and subscribers that stop reading dropped instead of holding the rollback up.</summary>
 public sealed class ControlRollbackTests
 {
-    private const string Components = """
-        [
-          { "name": "kernel", "category": "KernelCore", "path": "boot" },
-          { "name": "drivers", "category": "DeviceDrivers", "path": "lib/modules", "dependsOn": ["kernel"] },
-          { "name": "config", "category": "Configuration", "path": "etc" }
-        ]
-        """;
-
     [Fact]
     public async Task ARollbackRestoresTheLiveTreeAndASubscriberSeesStartedProgressAndFinishedInOrder()
     {
@@ -207,19 +199,9 @@ public sealed class ControlRollbackTests
 
     private static (StoreTestBed Bed, RecoveryPointRecord Good) BedAtV2()
     {
-        var bed = new StoreTestBed(Components);
-        Write(bed, "v1");
+        var bed = StoreTestBed.WithKernelDriversAndConfig("v1");
         var good = bed.Snapshot("good");
-        Write(bed, "v2");
+        bed.WriteVersion("v2");
         return (bed, good);
-    }
-
-    private static void Write(StoreTestBed bed, string version)
-    {
-        foreach (var (path, what) in new[] { ("boot/vmlinuz", "kernel"), ("lib/modules/net.ko", "driver"), ("etc/app.conf", "config") })
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(bed.Live(path))!);
-            File.WriteAllText(bed.Live(path), $"{what} {version}\n");
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Microsoft.Extensions.Logging;
@@ -98,26 +99,11 @@ internal sealed class ControlSocketFile : IDisposable
         }
     }
 
-    /// <summary>
-    /// One server per socket path: an flock on PATH.lock held for the server's life. The kernel drops it when the
-    /// holder dies, so it is never stale; the file stays (unlinking a lock file races with the next taker). It closes the
-    /// gap of two servers starting at once, which checking whether the socket answers alone would leave open.
-    /// </summary>
-    private static SafeFileHandle LockPath(string path)
-    {
-        var handle = Posix.Open(path + ".lock", OpenFlags.ReadWrite | OpenFlags.Create | OpenFlags.NoFollow, OwnerOnly);
-        if (!Posix.TryLockExclusive(handle))
-        {
-            Span<byte> buffer = stackalloc byte[32];
-            int read = RandomAccess.Read(handle, buffer, 0);
-            handle.Dispose();
-            string holder = int.TryParse(Encoding.ASCII.GetString(buffer[..read]).Trim(), out int pid) ? $" (pid {pid})" : "";
-            throw new RollbackException(RollbackErrorKind.InvalidState, $"another monitor is serving {path}{holder}");
-        }
-        RandomAccess.SetLength(handle, 0);
-        RandomAccess.Write(handle, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), 0);
-        return handle;
-    }
+    /// <summary>One server per socket path: PATH.lock (<see cref="PidLockFile"/>) held for the server's life. It closes the
+    /// gap of two servers starting at once, which checking whether the socket answers alone would leave open.</summary>
+    private static SafeFileHandle LockPath(string path) =>
+        PidLockFile.TryAcquire(path + ".lock", out string holder)
+        ?? throw new RollbackException(RollbackErrorKind.InvalidState, $"another monitor is serving {path} ({holder})");
 
     private static void RefuseLiveOrReplaceStale(string path, ILogger logger)
     {

@@ -1,6 +1,5 @@
-using System.Text;
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Errors;
-using Kernel.Update.Rollback.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Store;
@@ -33,29 +32,9 @@ public sealed class StoreLock : IDisposable
         }
     }
 
-    private static SafeFileHandle Lock(StoreLayout layout)
-    {
-        var handle = Posix.Open(layout.Lock, OpenFlags.ReadWrite | OpenFlags.Create | OpenFlags.NoFollow, 0b110_000_000);
-        if (!Posix.TryLockExclusive(handle))
-        {
-            string holder = ReadHolder(handle);
-            handle.Dispose();
-            throw new RollbackException(RollbackErrorKind.InvalidState,
-                $"store {layout.Root} is in use by another operation ({holder}); try again when it has finished");
-        }
-        byte[] pid = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
-        RandomAccess.SetLength(handle, 0);
-        RandomAccess.Write(handle, pid, 0);
-        return handle;
-    }
-
-    private static string ReadHolder(SafeFileHandle handle)
-    {
-        Span<byte> buffer = stackalloc byte[32];
-        int read = RandomAccess.Read(handle, buffer, 0);
-        string text = Encoding.ASCII.GetString(buffer[..read]).Trim();
-        return int.TryParse(text, out int pid) ? $"pid {pid}" : "pid unknown";
-    }
+    private static SafeFileHandle Lock(StoreLayout layout) =>
+        PidLockFile.TryAcquire(layout.Lock, out string holder) ?? throw new RollbackException(RollbackErrorKind.InvalidState,
+            $"store {layout.Root} is in use by another operation ({holder}); try again when it has finished");
 
     public void Dispose()
     {
