@@ -65,18 +65,25 @@ internal sealed class ControlSocketFile : IDisposable
             throw new RollbackException(RollbackErrorKind.InvalidInput,
                 $"control socket directory {directory} is too long: a Unix socket address holds {MaxSocketPathBytes} bytes, and binding needs {PrivateSuffixBytes} after the directory");
         uint? groupId = options.Group is null ? null : ResolveGroup(options.Group, path);
-        EnsureDirectory(directory, groupId);
-        var serverLock = LockPath(path);
+        SafeFileHandle? serverLock = null;
         try
         {
+            EnsureDirectory(directory, groupId);
+            serverLock = LockPath(path);
             RefuseLiveOrReplaceStale(path, logger);
             uint mode = groupId is null ? OwnerOnly : OwnerAndGroup;
             var (listener, status) = BindPrivatelyAndMove(path, directory, groupId, mode);
             return new ControlSocketFile(path, listener, serverLock, status, groupId, mode);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or SocketException)
+        {
+            // e.g. chgrp to a group a non-root server is not in (EPERM), or a directory it may not write.
+            serverLock?.Dispose();
+            throw new RollbackException(RollbackErrorKind.Failed, $"cannot set up control socket {path}: {e.Message}", e);
+        }
         catch
         {
-            serverLock.Dispose();
+            serverLock?.Dispose();
             throw;
         }
     }
