@@ -20,6 +20,7 @@ internal static unsafe class HeaderManifest
     [
         "fcntl.h", "unistd.h", "dirent.h", "stdio.h", "errno.h", "stddef.h",
         "sys/stat.h", "sys/statvfs.h", "sys/vfs.h", "sys/file.h", "sys/xattr.h", "sys/syscall.h", "sys/ioctl.h",
+        "sys/socket.h", "grp.h",
         "linux/fs.h", "linux/openat2.h", "linux/btrfs.h", "linux/btrfs_tree.h", "linux/magic.h", "linux/limits.h",
     ];
 
@@ -63,6 +64,8 @@ internal static unsafe class HeaderManifest
         // linux/magic.h
         new("BTRFS_SUPER_MAGIC", Libc.BTRFS_SUPER_MAGIC), new("EXT4_SUPER_MAGIC", Libc.EXT4_SUPER_MAGIC),
         new("TMPFS_MAGIC", Libc.TMPFS_MAGIC),
+        // sys/socket.h
+        new("SOL_SOCKET", Libc.SOL_SOCKET), new("SO_PEERCRED", Libc.SO_PEERCRED), new("SO_PEERGROUPS", Libc.SO_PEERGROUPS),
         // sys/file.h
         new("LOCK_SH", Libc.LOCK_SH), new("LOCK_EX", Libc.LOCK_EX), new("LOCK_NB", Libc.LOCK_NB), new("LOCK_UN", Libc.LOCK_UN),
         // stdio.h
@@ -93,6 +96,8 @@ internal static unsafe class HeaderManifest
         new("struct file_clone_range", sizeof(Libc.file_clone_range)),
         new("struct btrfs_ioctl_vol_args", sizeof(Libc.btrfs_ioctl_vol_args)),
         new("struct btrfs_ioctl_vol_args_v2", sizeof(Libc.btrfs_ioctl_vol_args_v2)),
+        new("struct ucred", sizeof(Libc.ucred)),
+        new("struct group", sizeof(Libc.group)),
     ];
 
     internal static List<HeaderOffset> Offsets()
@@ -184,6 +189,19 @@ internal static unsafe class HeaderManifest
         list.Add(new(V2, "flags", (int)((byte*)&v2.flags - b)));
         list.Add(new(V2, "unused", (int)((byte*)v2.unused - b)));
         list.Add(new(V2, "name", (int)(v2.name - b)));
+
+        Libc.ucred cred;
+        b = (byte*)&cred;
+        list.Add(new("struct ucred", "pid", (int)((byte*)&cred.pid - b)));
+        list.Add(new("struct ucred", "uid", (int)((byte*)&cred.uid - b)));
+        list.Add(new("struct ucred", "gid", (int)((byte*)&cred.gid - b)));
+
+        Libc.group gr;
+        b = (byte*)&gr;
+        list.Add(new("struct group", "gr_name", (int)((byte*)&gr.gr_name - b)));
+        list.Add(new("struct group", "gr_passwd", (int)((byte*)&gr.gr_passwd - b)));
+        list.Add(new("struct group", "gr_gid", (int)((byte*)&gr.gr_gid - b)));
+        list.Add(new("struct group", "gr_mem", (int)((byte*)&gr.gr_mem - b)));
 
         // struct dirent64 (glibc) has linux_dirent64's layout; getdents64 records are parsed by these offsets.
         list.Add(new("struct dirent64", "d_reclen", Libc.DirentRecLenOffset));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kernel.Update.Rollback.Api;
 using Kernel.Update.Rollback.Diagnostics;
 using Kernel.Update.Rollback.Health;
 using Kernel.Update.Rollback.Tests.Infrastructure;
@@ -29,7 +30,7 @@ public sealed class MonitorServiceTests
     }
 
     [Fact]
-    public void AServiceThatFailsLongAfterTheUpdateIsRolledBackByTheMonitorAndRunsAgain()
+    public async Task AServiceThatFailsLongAfterTheUpdateIsRolledBackByTheMonitorAndRunsAgain()
     {
         using var bed = Bed(out var daemon, withService: true);
         using var stop = daemon;
@@ -38,8 +39,23 @@ public sealed class MonitorServiceTests
         CliRunner.RunWithConfig(bed.ConfigPath, "update", "--components", "app", "--", "/bin/sh", "-c", $"printf v2 > {bed.Live("app/version")}").EnsureSuccess();
         using var monitor = new MonitorProcess(bed.ConfigPath, bed.Scratch(""));
         Assert.True(monitor.WaitForNotification("READY=1", Patience), monitor.StdErr);
-        Thread.Sleep(1000); // healthy for a while: nothing happens
+        await Task.Delay(1000); // healthy for a while: nothing happens
         Assert.Empty(FailureReports.All(bed.Store));
+
+        // An update agent listens on the monitor's socket.
+        using var listening = new CancellationTokenSource(Patience);
+        var events = new List<ControlEvent>();
+        await using var client = await ControlClient.ConnectAsync(bed.Scratch("api.sock"), listening.Token);
+        var heard = Task.Run(async () =>
+        {
+            await foreach (var e in client.SubscribeAsync(listening.Token))
+            {
+                lock (events)
+                    events.Add(e);
+                if (e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "finished")
+                    return;
+            }
+        });
 
         int broken = daemon.Pid;
         daemon.Crash(); // the failure that shows up later
@@ -53,6 +69,17 @@ public sealed class MonitorServiceTests
         Assert.Null(bed.Catalog.PendingUpdatePointId); // the update is over
         Assert.True(SpinWait.SpinUntil(() => daemon.Pid != broken && daemon.Alive, Patience)); // restarted by the rollback
         Assert.Contains(File.ReadAllLines(Path.Combine(bed.Store, "audit.jsonl")), l => l.Contains("\"operation\":\"trigger\"") && l.Contains("Completed"));
+
+        // What the agent heard, in order: the health change, the automatic rollback starting, its progress, its end.
+        await heard.WaitAsync(Patience);
+        var kinds = events.Select(e => e.Event).ToList();
+        int critical = events.FindIndex(e => e.Event == ControlEvent.HealthKind && e.Data!["level"]!.GetValue<string>() == "Critical");
+        int started = events.FindIndex(e => e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "started");
+        int finished = events.FindIndex(e => e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "finished");
+        Assert.True(critical >= 0 && critical < started && started < finished, string.Join(", ", kinds));
+        Assert.Equal("monitor (ServiceFailure)", events[started].Data!["actor"]!.GetValue<string>());
+        Assert.Contains(events.Skip(started).Take(finished - started), e => e.Event == ControlEvent.ProgressKind);
+        Assert.Equal("Completed", events[finished].Data!["outcome"]!["phase"]!.GetValue<string>());
     }
 
     [Fact]

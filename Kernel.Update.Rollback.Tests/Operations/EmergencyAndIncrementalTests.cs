@@ -8,14 +8,6 @@ namespace Kernel.Update.Rollback.Tests.Operations;
 /// last-known-good), and incremental rollbacks that touch only what differs.</summary>
 public sealed class EmergencyAndIncrementalTests
 {
-    private const string Components = """
-        [
-          { "name": "kernel", "category": "KernelCore", "path": "boot" },
-          { "name": "drivers", "category": "DeviceDrivers", "path": "lib/modules", "dependsOn": ["kernel"] },
-          { "name": "config", "category": "Configuration", "path": "etc" }
-        ]
-        """;
-
     [Fact]
     public void EmergencyTakesEveryComponentBackToTheLastKnownGoodAndOnlyWithYes()
     {
@@ -66,19 +58,7 @@ public sealed class EmergencyAndIncrementalTests
         Assert.Equal(points, RecoveryStore.Open(bed.Store).Catalog.Points.Count); // not even a safety point
     }
 
-    private static StoreTestBed Bed()
-    {
-        var bed = new StoreTestBed(Components);
-        Write(bed, "v1");
-        return bed;
-    }
+    private static StoreTestBed Bed() => StoreTestBed.WithKernelDriversAndConfig("v1");
 
-    private static void Write(StoreTestBed bed, string version)
-    {
-        foreach (var (path, what) in new[] { ("boot/vmlinuz", "kernel"), ("lib/modules/net.ko", "driver"), ("etc/app.conf", "config") })
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(bed.Live(path))!);
-            File.WriteAllText(bed.Live(path), $"{what} {version}\n");
-        }
-    }
+    private static void Write(StoreTestBed bed, string version) => bed.WriteVersion(version);
 }

@@ -32,6 +32,31 @@ internal sealed class StoreTestBed : IDisposable
         return bed;
     }
 
+    /// <summary>A kernel, drivers that depend on it, and a configuration, each one file holding "WHAT VERSION"
+    /// (see <see cref="WriteVersion"/>), written at <paramref name="version"/>.</summary>
+    public static StoreTestBed WithKernelDriversAndConfig(string version = "v1")
+    {
+        var bed = new StoreTestBed("""
+            [
+              { "name": "kernel", "category": "KernelCore", "path": "boot" },
+              { "name": "drivers", "category": "DeviceDrivers", "path": "lib/modules", "dependsOn": ["kernel"] },
+              { "name": "config", "category": "Configuration", "path": "etc" }
+            ]
+            """);
+        bed.WriteVersion(version);
+        return bed;
+    }
+
+    /// <summary>Writes boot/vmlinuz, lib/modules/net.ko and etc/app.conf as "kernel|driver|config VERSION\n".</summary>
+    public void WriteVersion(string version)
+    {
+        foreach (var (path, what) in new[] { ("boot/vmlinuz", "kernel"), ("lib/modules/net.ko", "driver"), ("etc/app.conf", "config") })
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Live(path))!);
+            File.WriteAllText(Live(path), $"{what} {version}\n");
+        }
+    }
+
     public string Root { get; }
     public string Store { get; }
     public string ConfigPath { get; }

@@ -8,6 +8,9 @@ public sealed record SnapshotRequest(string? Name, RecoveryPointReason Reason, I
 {
     public SnapshotCounters Counters { get; init; } = new();
 
+    /// <summary>Who asks, for the audit log; null: this process's user (<see cref="Audit.AuditLog.CurrentActor"/>).</summary>
+    public string? Actor { get; init; }
+
     /// <summary>
     /// The manifests, by component name, of the recovery point a rollback is about to restore, for its PreRollback
     /// safety point: a regular file whose size and mtime equal that point's keeps that point's chunk list unread, the same quick check by which the

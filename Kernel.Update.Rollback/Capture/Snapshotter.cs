@@ -22,7 +22,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     /// <summary>Takes the recovery point and records it, or its failure, in the store's audit log.</summary>
     public RecoveryPointRecord Create(SnapshotRequest request, CancellationToken cancellation = default) =>
         Audit.AuditLog.Record(config.Store, "snapshot", request.Reason.ToString(),
-            request.Components ?? [.. config.Components.Select(c => c.Name)], null, logger,
+            request.Components ?? [.. config.Components.Select(c => c.Name)], request.Actor, logger,
             () => CreateCore(request, cancellation), point => point.Id);
 
     private RecoveryPointRecord CreateCore(SnapshotRequest request, CancellationToken cancellation)

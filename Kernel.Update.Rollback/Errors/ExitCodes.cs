@@ -14,6 +14,8 @@ public static class ExitCodes
         RollbackErrorKind.InvalidState => Refused,
         // Checked before anything is written: a refusal, like a busy store, not a failure half-way.
         RollbackErrorKind.NoSpace => Refused,
+        // Nothing was attempted: the caller was turned away at the door.
+        RollbackErrorKind.PermissionDenied => Refused,
         RollbackErrorKind.CorruptedData => Corruption,
         _ => Failed,
     };

@@ -22,4 +22,6 @@ public enum RollbackErrorKind
     SystemInInvalidState,
     /// <summary>Not enough space on the store's file system; refused before anything was written.</summary>
     NoSpace,
+    /// <summary>The caller may not do this: a local API client that is not root, not the server's user and not in its group.</summary>
+    PermissionDenied,
 }

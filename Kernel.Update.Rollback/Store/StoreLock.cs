@@ -1,6 +1,5 @@
-using System.Text;
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Errors;
-using Kernel.Update.Rollback.Native;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Store;
@@ -33,39 +32,18 @@ public sealed class StoreLock : IDisposable
         for (var h = Held.Value; h is not null; h = h.Outer)
             if (h.Root == layout.Root)
                 return new StoreLock(null);
-        var handle = TryLock(layout, out holder);
+        var handle = PidLockFile.TryAcquire(layout.Lock, out string taken);
         if (handle is null)
+        {
+            holder = taken;
             return null;
+        }
         var own = new Holding(layout.Root, handle, Held.Value);
         Held.Value = own;
         return new StoreLock(own);
     }
 
     private sealed record Holding(string Root, SafeFileHandle Handle, Holding? Outer);
-
-    private static SafeFileHandle? TryLock(StoreLayout layout, out string? holder)
-    {
-        holder = null;
-        var handle = Posix.Open(layout.Lock, OpenFlags.ReadWrite | OpenFlags.Create | OpenFlags.NoFollow, 0b110_000_000);
-        if (!Posix.TryLockExclusive(handle))
-        {
-            holder = ReadHolder(handle);
-            handle.Dispose();
-            return null;
-        }
-        byte[] pid = Encoding.ASCII.GetBytes(Environment.ProcessId + "\n");
-        RandomAccess.SetLength(handle, 0);
-        RandomAccess.Write(handle, pid, 0);
-        return handle;
-    }
-
-    private static string ReadHolder(SafeFileHandle handle)
-    {
-        Span<byte> buffer = stackalloc byte[32];
-        int read = RandomAccess.Read(handle, buffer, 0);
-        string text = Encoding.ASCII.GetString(buffer[..read]).Trim();
-        return int.TryParse(text, out int pid) ? $"pid {pid}" : "pid unknown";
-    }
 
     public void Dispose()
     {

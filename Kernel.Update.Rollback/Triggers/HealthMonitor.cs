@@ -24,8 +24,11 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
     /// <summary>The newest sample; null before the first.</summary>
     public SystemHealth? Latest => Volatile.Read(ref _latest);
 
-    /// <summary>Raised with a sample whose system level or some component's level differs from the one before.</summary>
-    public event Action<SystemHealth>? HealthChanged;
+    /// <summary>Raised with every sample (the API publishes those in which a level changed).</summary>
+    public event Action<SystemHealth>? Sampled;
+
+    /// <summary>Raised when an automatic rollback is about to start, with its failure report (target, components, why).</summary>
+    public event Action<Diagnostics.FailureReport>? RollbackStarting;
 
     /// <summary>Raised when sustained Critical health fires a trigger, before the policy decides on it.</summary>
     public event Action<TriggerEvent>? TriggerFired;
@@ -63,14 +66,12 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
     {
         var sample = await sampleHealth(cancellation);
         var before = Interlocked.Exchange(ref _latest, sample);
-        if (Changed(before, sample))
-        {
+        if (HealthChanges.Between(before, sample))
             foreach (var component in sample.Components)
                 if (component.Level != HealthLevel.Good && before?.Components.FirstOrDefault(c => c.Component == component.Component)?.Level != component.Level)
                     Log.HealthChanged(logger, component.Component, component.Level,
                         string.Join("; ", component.Probes.Where(p => p.Level != HealthLevel.Good).Select(p => $"{p.Probe}: {p.Detail}")));
-            HealthChanged?.Invoke(sample);
-        }
+        Sampled?.Invoke(sample);
         if (_evaluator.Observe(sample) is not { } trigger)
             return null;
         TriggerFired?.Invoke(trigger);
@@ -89,7 +90,8 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
             _gate.Record();
             try
             {
-                var outcome = await new TriggeredRollback(config, logger, system).RunAsync(trigger, TargetRule.PendingUpdateFirst, actor, cancellation);
+                var rollback = new TriggeredRollback(config, logger, system) { Starting = report => RollbackStarting?.Invoke(report) };
+                var outcome = await rollback.RunAsync(trigger, TargetRule.PendingUpdateFirst, actor, cancellation);
                 // The services were restarted: judge them afresh.
                 _evaluator.Reset();
                 return new TriggerDecision(trigger, null, outcome);
@@ -103,15 +105,5 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
         Audit.AuditLog.Append(config.Store, new Audit.AuditRecord("trigger", null, trigger.Kind.ToString(), trigger.FailingComponents, actor,
             DateTimeOffset.UtcNow, DateTimeOffset.UtcNow, "suppressed", $"{trigger.Reason} — {why}"), logger);
         return new TriggerDecision(trigger, why, null);
-    }
-
-    private static bool Changed(SystemHealth? before, SystemHealth now)
-    {
-        if (before is null || before.Level != now.Level || before.Components.Count != now.Components.Count)
-            return true;
-        for (int i = 0; i < now.Components.Count; i++)
-            if (before.Components[i].Component != now.Components[i].Component || before.Components[i].Level != now.Components[i].Level)
-                return true;
-        return false;
     }
 }

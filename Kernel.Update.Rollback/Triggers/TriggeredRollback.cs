@@ -19,6 +19,9 @@ namespace Kernel.Update.Rollback.Triggers;
 /// </summary>
 public sealed class TriggeredRollback(RollbackConfig config, ILogger logger, RollbackSystem system)
 {
+    /// <summary>Called with the failure report, once it is durable, just before the rollback starts.</summary>
+    public Action<FailureReport>? Starting { get; init; }
+
     public async Task<TriggeredOutcome> RunAsync(TriggerEvent trigger, TargetRule rule, string actor, CancellationToken cancellation = default,
         string? targetPointId = null)
     {
@@ -39,6 +42,7 @@ public sealed class TriggeredRollback(RollbackConfig config, ILogger logger, Rol
             Logs = ServiceLogs.Collect(FailingOrAll(trigger)),
         });
         Log.TriggerRollingBack(logger, trigger.Kind, trigger.Reason, target.Id, string.Join(", ", report.Components), report.Id);
+        Starting?.Invoke(report);
 
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         limit.CancelAfter(config.AutoRollback.MaxRollbackTime);

@@ -15,6 +15,7 @@ command -v mkfs.btrfs >/dev/null || need+=(btrfs-progs)
 command -v zstd >/dev/null || need+=(zstd)
 command -v losetup >/dev/null || need+=(mount)
 command -v gcc >/dev/null || need+=(gcc libc6-dev linux-libc-dev)   # the header-layout check
+[ -x /usr/bin/python3 ] || need+=(python3-minimal)   # the control API client run as another user
 ldconfig -p 2>/dev/null | grep -q 'libzstd.so.1 ' || need+=(libzstd1)   # the store's compressor
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Api;
 using Kernel.Update.Rollback.Cli.Cli;
 using Kernel.Update.Rollback.Cli.Monitor;
 using Kernel.Update.Rollback.Operations;
@@ -12,7 +13,8 @@ namespace Kernel.Update.Rollback.Cli.Commands;
 /// <summary>
 /// <c>rollbackctl monitor</c>: the long-running service. On Microsoft.Extensions.Hosting: under systemd
 /// (Type=notify) it reports READY=1 once started, STOPPING=1 on SIGTERM and pings the watchdog while its loop is
-/// alive; its log lines carry journald priorities. It recovers an interrupted operation, then watches health.
+/// alive; its log lines carry journald priorities. It recovers an interrupted operation, then watches health, and
+/// serves the local API on monitor.socket.
 /// </summary>
 internal static class MonitorCommand
 {
@@ -24,7 +26,13 @@ internal static class MonitorCommand
         builder.Logging.AddProvider(new StderrLoggerProvider(context.Verbose ? LogLevel.Information : LogLevel.Warning));
         var system = new RollbackSystem(config, context.Logger);
         var monitor = new HealthMonitor(config, context.Logger, sample, system);
-        builder.Services.AddSingleton(config).AddSingleton(system).AddSingleton(monitor);
+        // The API shares the monitor's RollbackSystem: its subscribers see the monitor's automatic rollbacks too.
+        ControlServer? server = null;
+        var handler = new EngineControlHandler(config, context.Logger, system, () => monitor.Latest, e => server?.Publish(e));
+        server = new ControlServer(new ControlServerOptions(config.Monitor.Socket) { Group = config.Monitor.SocketGroup }, handler, context.Logger);
+        MonitorEvents.Connect(monitor, server.Publish);
+        Directory.CreateDirectory(Path.GetDirectoryName(config.Monitor.Socket)!);
+        builder.Services.AddSingleton(config).AddSingleton(system).AddSingleton(monitor).AddSingleton(server);
         // Microsoft's AddSystemd() enables itself only when systemd is the parent process; NOTIFY_SOCKET is the
         // protocol's own signal (and what a test or another supervisor sets), so the lifetime keys on it.
         builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
@@ -32,6 +40,7 @@ internal static class MonitorCommand
             builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
         builder.Services.AddHostedService<HealthWatchService>();
         builder.Services.AddHostedService<WatchdogService>();
+        builder.Services.AddHostedService<ApiService>();
         using var host = builder.Build();
         host.Run();
         return 0;
