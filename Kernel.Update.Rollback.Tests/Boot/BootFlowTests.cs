@@ -161,6 +161,21 @@ public sealed class BootFlowTests
     }
 
     [Fact]
+    public void AnEmergencyRollbackEndsThePendingUpdate()
+    {
+        using var device = new Device();
+        device.Cli("mark-good").EnsureSuccess();
+        device.Cli("update", "--components", "kernel", "--", "/bin/sh", "-c", device.WriteVersion("v2")).EnsureSuccess();
+        Assert.NotNull(device.Bed.Catalog.PendingUpdatePointId);
+        device.Cli("emergency", "--yes").EnsureSuccess();
+        Assert.Null(device.Bed.Catalog.PendingUpdatePointId);
+        Assert.Equal("v1", device.Version("boot/vmlinuz"));
+        Assert.Equal("v1", device.Version("etc/app.conf"));
+        device.Reboot();
+        Assert.Equal(("NothingPending", 0), device.BootCheck());
+    }
+
+    [Fact]
     public void ASecondUpdateIsRefusedWhileOneIsPending()
     {
         using var device = new Device();

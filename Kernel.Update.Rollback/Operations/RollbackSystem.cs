@@ -118,11 +118,17 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
 
     /// <summary>
     /// The emergency path: every component the last-known-good point holds goes back to it, with nothing to choose
-    /// and nothing skipped (the safety point, validation and the journal all stay: shortest, but safe).
+    /// and nothing skipped (the safety point, validation and the journal all stay: shortest, but safe). A pending
+    /// update ends with it: whatever it changed is gone.
     /// </summary>
-    public Task<RollbackOutcome> EmergencyRollBackAsync(bool confirmed, string actor, CancellationToken cancellation = default,
-        IProgress<RollbackProgress>? progress = null) =>
-        RollBackAsync(new RollbackRequest(LastKnownGood.Alias, null, false, confirmed, actor), cancellation, progress);
+    public async Task<RollbackOutcome> EmergencyRollBackAsync(bool confirmed, string actor, CancellationToken cancellation = default,
+        IProgress<RollbackProgress>? progress = null)
+    {
+        var outcome = await RollBackAsync(new RollbackRequest(LastKnownGood.Alias, null, false, confirmed, actor), cancellation, progress);
+        if (outcome.Phase == RollbackPhase.Completed && Updates.PendingUpdate.Find(config.Store) is { } pending)
+            Updates.PendingUpdate.Abandon(config.Store, pending.Id);
+        return outcome;
+    }
 
     /// <summary>The components in scope, dependencies first: the named ones plus their dependents, or exactly them;
     /// for an incremental rollback, only those of them whose live tree differs from the point (plus dependents).</summary>
