@@ -57,6 +57,7 @@ public class ConfigSettingsTests
         Problem(Settings($$""" "monitor": { "socket": "/{{new string('s', 120)}}" } """), "longer than the 107 bytes");
         Problem(Settings(""" "monitor": { "socketGroup": "a:b" } """), "monitor.socketGroup 'a:b' is not a group name");
         Problem(Settings(""" "monitor": { "interval": 3 } """), "interval");
+        Problem(Settings(""" "monitor": { "confirmAfterSeconds": 0 } """), "monitor.confirmAfterSeconds 0 is outside");
         Assert.Equal(MonitorSettings.Default with { IntervalSeconds = 0.5, SocketGroup = "rollback" },
             Parse(Settings(""" "monitor": { "intervalSeconds": 0.5, "socketGroup": "rollback" } """)).Monitor);
     }

@@ -83,6 +83,24 @@ public sealed class MonitorServiceTests
     }
 
     [Fact]
+    public void AfterAHealthyWindowTheMonitorConfirmsThePendingUpdate()
+    {
+        using var bed = Bed(out var daemon, withService: true, confirmAfter: 1);
+        using var stop = daemon;
+        daemon.Start();
+        CliRunner.RunWithConfig(bed.ConfigPath, "mark-good").EnsureSuccess();
+        CliRunner.RunWithConfig(bed.ConfigPath, "update", "--components", "app", "--", "/bin/sh", "-c", $"printf v2 > {bed.Live("app/version")}").EnsureSuccess();
+        string update = bed.Catalog.PendingUpdatePointId!;
+        using var monitor = new MonitorProcess(bed.ConfigPath, bed.Scratch(""));
+        Assert.True(SpinWait.SpinUntil(() => bed.Catalog.PendingUpdatePointId is null, Patience), monitor.StdErr);
+        var good = bed.Catalog.Points.Single(p => p.LastKnownGood);
+        Assert.Equal(Kernel.Update.Rollback.Store.Catalog.RecoveryPointReason.BootGood, good.Reason);
+        Assert.True(good.Sequence > bed.Catalog.Points.Single(p => p.Id == update).Sequence); // the updated device, not the old one
+        Assert.Equal("v2", File.ReadAllText(bed.Live("app/version")));
+        Assert.Empty(FailureReports.All(bed.Store));
+    }
+
+    [Fact]
     public void ATriggerStormNeverExceedsTheRollbackCapPerBoot()
     {
         // The service is dead and no recovery point can bring it back: every sample is Critical, every trigger
@@ -124,7 +142,8 @@ public sealed class MonitorServiceTests
     /// <summary>One critical component "app" whose service is a real daemon (sleep) with a pid file, probed by that
     /// pid file (or, without the service, by a file that exists); the monitor samples every 0.1 s and fires after
     /// two Critical samples.</summary>
-    private static StoreTestBed Bed(out Daemon service, bool withService, string policy = """ "cooldownSeconds": 0 """, string? startCommand = null)
+    private static StoreTestBed Bed(out Daemon service, bool withService, string policy = """ "cooldownSeconds": 0 """, string? startCommand = null,
+        int? confirmAfter = null)
     {
         var bed = new StoreTestBed("[]");
         string pid = bed.Scratch("app.pid");
@@ -140,7 +159,7 @@ public sealed class MonitorServiceTests
             : """{ "name": "app", "category": "SystemServices", "path": "app", "critical": true, "health": [{ "type": "file", "path": "app/version" }] }""";
         File.WriteAllText(bed.ConfigPath, $$"""
             { "root": "{{bed.Root}}", "store": "{{bed.Store}}",
-              "monitor": { "intervalSeconds": 0.1, "badSamples": 2, "socket": "{{bed.Scratch("api.sock")}}" },
+              "monitor": { "intervalSeconds": 0.1, "badSamples": 2, "socket": "{{bed.Scratch("api.sock")}}"{{(confirmAfter is { } c ? $", \"confirmAfterSeconds\": {c}" : "")}} },
               "autoRollback": { {{policy}} },
               "components": [{{app}}] }
             """);

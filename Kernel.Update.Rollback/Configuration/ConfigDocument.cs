@@ -119,6 +119,7 @@ public sealed class MonitorDocument
     public int? BadSamples { get; set; }
     public string? Socket { get; set; }
     public string? SocketGroup { get; set; }
+    public double? ConfirmAfterSeconds { get; set; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Unknown { get; set; }

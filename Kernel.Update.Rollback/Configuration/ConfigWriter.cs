@@ -28,6 +28,7 @@ public static class ConfigWriter
             BadSamples = config.Monitor.BadSamples,
             Socket = config.Monitor.Socket,
             SocketGroup = config.Monitor.SocketGroup,
+            ConfirmAfterSeconds = config.Monitor.ConfirmAfterSeconds,
         },
         AutoRollback = new AutoRollbackDocument
         {

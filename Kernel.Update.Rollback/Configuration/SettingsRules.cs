@@ -76,7 +76,10 @@ internal static class SettingsRules
         string? group = doc?.SocketGroup;
         if (group is not null && (group.Length == 0 || group.Contains('\0') || group.Contains(':')))
             problems.Add($"monitor.socketGroup '{group}' is not a group name");
-        return new MonitorSettings(interval, bad, socket, group);
+        double? confirm = doc?.ConfirmAfterSeconds;
+        if (confirm is not null and not (>= 1 and <= 30 * 86_400))
+            problems.Add($"monitor.confirmAfterSeconds {confirm} is outside 1..2592000");
+        return new MonitorSettings(interval, bad, socket, group, confirm);
     }
 
     public static AutoRollbackSettings AutoRollback(AutoRollbackDocument? doc, List<string> problems)

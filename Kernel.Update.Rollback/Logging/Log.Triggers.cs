@@ -33,6 +33,9 @@ internal static partial class Log
     [LoggerMessage(909, LogLevel.Warning, "Health of {Component} is {Level}: {Detail}")]
     public static partial void HealthChanged(ILogger logger, string component, HealthLevel level, string detail);
 
+    [LoggerMessage(911, LogLevel.Information, "Update {Point} confirmed after {Seconds} s of good health: {Good} is the last-known-good")]
+    public static partial void UpdateConfirmedByMonitor(ILogger logger, string point, string good, double seconds);
+
     [LoggerMessage(910, LogLevel.Error, "A health sample failed: {Error}; sampling again at the next interval")]
     public static partial void SampleFailed(ILogger logger, string error);
 }

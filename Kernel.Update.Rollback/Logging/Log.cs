@@ -6,7 +6,7 @@ namespace Kernel.Update.Rollback;
 /// Every log line the engine writes, source-generated (no boxing, no formatting when the level is off).
 /// Event id ledger: 1xx store, 2xx capture, 3xx restore, 4xx verify, 5xx retention, 6xx operations and journal (Log.Operations.cs),
 /// 7xx health (Log.Health.cs), 8xx the control API (Log.Api.cs), 9xx triggers, boot protection and updates (Log.Triggers.cs).
-/// Highest used: 502; in 6xx, 610; in 7xx, 704; in 8xx, 812; in 9xx, 910.
+/// Highest used: 502; in 6xx, 610; in 7xx, 704; in 8xx, 812; in 9xx, 911.
 /// </summary>
 internal static partial class Log
 {

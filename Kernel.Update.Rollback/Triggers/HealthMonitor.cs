@@ -72,12 +72,36 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
                     Log.HealthChanged(logger, component.Component, component.Level,
                         string.Join("; ", component.Probes.Where(p => p.Level != HealthLevel.Good).Select(p => $"{p.Probe}: {p.Detail}")));
         Sampled?.Invoke(sample);
+        ConfirmWhenHealthyLongEnough(sample);
         if (_evaluator.Observe(sample) is not { } trigger)
             return null;
         TriggerFired?.Invoke(trigger);
         var decision = await DecideAsync(trigger, cancellation);
         Triggered?.Invoke(decision);
         return decision;
+    }
+
+    private DateTimeOffset? _healthySince;
+
+    /// <summary>The health service's half of confirming an update (<c>monitor.confirmAfterSeconds</c>): once the device
+    /// has been healthy that long without a break, a pending update is confirmed as <c>mark-good</c> would.</summary>
+    private void ConfirmWhenHealthyLongEnough(SystemHealth sample)
+    {
+        if (config.Monitor.ConfirmAfter is not { } window)
+            return;
+        if (sample.Level == HealthLevel.Critical)
+        {
+            _healthySince = null;
+            return;
+        }
+        _healthySince ??= sample.At;
+        if (sample.At - _healthySince.Value < window || Updates.PendingUpdate.Find(config.Store) is not { } pending)
+            return;
+        using var storeLock = StoreLock.TryAcquire(new StoreLayout(config.Store), out _);
+        if (storeLock is null)
+            return; // another operation runs: confirm at a later sample
+        var good = Updates.UpdateConfirmation.Confirm(config, logger);
+        Log.UpdateConfirmedByMonitor(logger, pending.Id, good.Id, window.TotalSeconds);
     }
 
     private async Task<TriggerDecision> DecideAsync(TriggerEvent trigger, CancellationToken cancellation)
@@ -94,6 +118,7 @@ public sealed class HealthMonitor(RollbackConfig config, ILogger logger, Func<Ca
                 var outcome = await rollback.RunAsync(trigger, TargetRule.PendingUpdateFirst, actor, cancellation);
                 // The services were restarted: judge them afresh.
                 _evaluator.Reset();
+                _healthySince = null;
                 return new TriggerDecision(trigger, null, outcome);
             }
             catch (Errors.RollbackException e)
