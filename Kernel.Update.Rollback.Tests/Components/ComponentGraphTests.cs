@@ -74,6 +74,18 @@ public class ComponentGraphTests
     }
 
     [Fact]
+    public void PriorityComponentsGoFirstWhereTheGraphLeavesAChoice()
+    {
+        var graph = Device();
+        string[] all = ["app", "services", "drivers", "kernel", "config", "db", "data", "logs"];
+        // data and db need nothing the kernel's line needs: they may go first; app still waits for all it depends on.
+        Assert.Equal(["data", "db", "kernel", "drivers", "config", "services", "app", "logs"], Names(graph.RestoreOrder(all, ["db", "data"])));
+        // a priority component never jumps its own dependencies: app is last either way.
+        Assert.Equal(["kernel", "drivers", "config", "services", "data", "db", "app", "logs"], Names(graph.RestoreOrder(all, ["app"])));
+        Assert.Equal(Names(graph.RestoreOrder(all)), Names(graph.RestoreOrder(all, [])));
+    }
+
+    [Fact]
     public void OrdersIgnoreTheOrderAndRepetitionOfTheRequest()
     {
         var graph = Device();

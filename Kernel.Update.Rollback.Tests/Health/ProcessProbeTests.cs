@@ -30,9 +30,11 @@ public sealed class ProcessProbeTests : HealthBedTests
     [Fact]
     public async Task AZombieCountsAsDead()
     {
-        // The shell starts a child that exits at once, then becomes 'sleep', which never reaps it: a zombie.
+        // A parent that forks a child which exits at once, and never reaps it: a zombie. (A shell is no good here: it
+        // may reap its background job before it execs, and then there is no zombie.)
         string pidFile = Bed.Live("zombie.pid");
-        using var parent = Process.Start("/bin/sh", ["-c", $"sleep 0 & echo $! > '{pidFile}'; exec sleep 300"]);
+        using var parent = Process.Start("python3", ["-c",
+            "import os, sys, time\npid = os.fork()\nif pid == 0:\n    os._exit(0)\nopen(sys.argv[1], 'w').write(str(pid))\ntime.sleep(300)", pidFile]);
         try
         {
             int zombie = await WaitForAsync(() => File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out int pid)

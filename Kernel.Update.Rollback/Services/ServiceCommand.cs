@@ -28,13 +28,11 @@ public static class ServiceCommand
         using var run = service.IsUnit
             ? GroupedProcess.Start(scratchDirectory, what, "systemctl", verb, service.Unit!)
             : GroupedProcess.StartShell(scratchDirectory, what, command!);
-        if (!run.WaitForExit(TimeSpan.FromSeconds(service.TimeoutSeconds)))
-        {
-            run.KillGroup();
+        // A cancel (the caller's, or an automatic rollback's time limit) kills the command's group too, and surfaces
+        // as OperationCanceledException: the rollback then reverts.
+        if (!run.WaitOrKillAsync(TimeSpan.FromSeconds(service.TimeoutSeconds), cancellation).GetAwaiter().GetResult())
             throw new RollbackException(RollbackErrorKind.Timeout,
                 $"component {component}: service {service} did not {verb} within {service.TimeoutSeconds} s{run.Tail()}");
-        }
-        cancellation.ThrowIfCancellationRequested();
         if (run.ExitCode != 0)
             throw new RollbackException(RollbackErrorKind.Failed,
                 $"component {component}: service {service} failed to {verb} (exit code {run.ExitCode}){run.Tail()}");
