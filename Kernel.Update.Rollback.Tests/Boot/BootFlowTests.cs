@@ -188,6 +188,31 @@ public sealed class BootFlowTests
         Assert.Equal(2, device.Cli("update", "--", "/bin/true").ExitCode); // no components
     }
 
+    [Fact]
+    public void TheJsonOfUpdateAndBootCheckKeepsItsShape()
+    {
+        using var device = new Device();
+        device.Cli("mark-good").EnsureSuccess();
+        var failed = device.Cli("update", "--components", "kernel", "--json", "--", "/bin/sh", "-c", "exit 7").Expect(1);
+        device.Cli("update", "--components", "config", "--", "/bin/true").EnsureSuccess();
+        File.WriteAllText(device.BootIdFile, "a-later-boot\n");
+        var counted = device.Cli("boot-check", "--json").EnsureSuccess();
+        var shutdown = device.Cli("boot-check", "--shutdown", "--json").EnsureSuccess();
+        // Ids are new in every run: each one is replaced by its role.
+        var ids = new Dictionary<string, string>();
+        foreach (var point in device.Bed.Catalog.Points)
+            ids[point.Id] = $"<point {point.Reason}{(point.Id == device.Bed.Catalog.PendingUpdatePointId ? " pending" : "")}>";
+        foreach (var report in FailureReports.All(device.Bed.Store))
+        {
+            ids[report.Id] = "<failure report>";
+            ids[report.OperationId!] = "<operation>";
+        }
+        string text = $"update (failed):\n{failed.StdOut}\nboot-check:\n{counted.StdOut}\nboot-check --shutdown:\n{shutdown.StdOut}";
+        foreach (var (id, role) in ids)
+            text = text.Replace(id, role);
+        Snapshooter.Xunit.Snapshot.Match(text);
+    }
+
     /// <summary>A device root with a kernel, drivers and config at "v1", a boot id file and a reboot log.</summary>
     private sealed class Device : IDisposable
     {
