@@ -2,6 +2,7 @@ using System.Text.Json;
 using Kernel.Update.Rollback.Api;
 using Kernel.Update.Rollback.Diagnostics;
 using Kernel.Update.Rollback.Health;
+using Kernel.Update.Rollback.Tests.Api;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Store;
 
@@ -42,20 +43,9 @@ public sealed class MonitorServiceTests
         await Task.Delay(1000); // healthy for a while: nothing happens
         Assert.Empty(FailureReports.All(bed.Store));
 
-        // An update agent listens on the monitor's socket.
-        using var listening = new CancellationTokenSource(Patience);
-        var events = new List<ControlEvent>();
-        await using var client = await ControlClient.ConnectAsync(bed.Scratch("api.sock"), listening.Token);
-        var heard = Task.Run(async () =>
-        {
-            await foreach (var e in client.SubscribeAsync(listening.Token))
-            {
-                lock (events)
-                    events.Add(e);
-                if (e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "finished")
-                    return;
-            }
-        });
+        // An update agent listens on the monitor's socket (registered before the failure, so it hears all of it).
+        await using var client = await ControlClient.ConnectAsync(bed.Scratch("api.sock"), CancellationToken.None);
+        await using var subscription = await Subscription.StartAsync(client);
 
         int broken = daemon.Pid;
         daemon.Crash(); // the failure that shows up later
@@ -72,7 +62,7 @@ public sealed class MonitorServiceTests
         Assert.True(SpinWait.SpinUntil(() => Triggers(bed).Any(t => t.Result == "Completed"), Patience), monitor.StdErr);
 
         // What the agent heard, in order: the health change, the automatic rollback starting, its progress, its end.
-        await heard.WaitAsync(Patience);
+        var events = await subscription.ReadUntilAsync(e => e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "finished");
         var kinds = events.Select(e => e.Event).ToList();
         int critical = events.FindIndex(e => e.Event == ControlEvent.HealthKind && e.Data!["level"]!.GetValue<string>() == "Critical");
         int started = events.FindIndex(e => e.Event == ControlEvent.RollbackKind && e.Data!["status"]!.GetValue<string>() == "started");
