@@ -16,8 +16,12 @@ internal static unsafe partial class Libc
     // "libc" is mapped by the runtime to libc.so.6 on glibc systems.
     internal const string libc = "libc";
 
-    internal static readonly bool IsArm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
-    internal static readonly bool IsX64 = RuntimeInformation.ProcessArchitecture == Architecture.X64;
+    // Properties, not static fields: the per-architecture fields (O_DIRECTORY, SYS_mknodat, ...) are initialized from
+    // these in other files of this partial class, and C# runs static initializers of partial files in an order it
+    // does not promise. As fields, IsArm64 could still read false when O_DIRECTORY's initializer ran: an arm64 build
+    // then opened directories with x86_64's O_DIRECTORY (arm64's O_DIRECT), and every openat failed with EINVAL.
+    internal static bool IsArm64 => RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
+    internal static bool IsX64 => RuntimeInformation.ProcessArchitecture == Architecture.X64;
 
     /// <summary>Per-architecture values are only known for 64-bit x86 and arm; refuse the rest instead of guessing.</summary>
     internal static void EnsureSupportedArchitecture()
