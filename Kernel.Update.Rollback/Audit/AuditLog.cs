@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using System.Text;
 using System.Text.Json;
 using Kernel.Update.Rollback.Native;
@@ -45,8 +46,8 @@ public static class AuditLog
                 return; // no store yet (refused before it was made): nothing to attach the record to
             byte[] line = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(record, AuditJsonContext.Default.AuditRecord) + "\n");
             using var file = Posix.Open(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Append | OpenFlags.NoFollow, 0b110_000_000);
-            RandomAccess.Write(file, line, 0); // O_APPEND: the kernel puts it at the end, in one write
-            Posix.FDataSync(file);
+            DiskSteps.Write(file, line, 0); // O_APPEND: the kernel puts it at the end, in one write
+            DiskSteps.FDataSync(file);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Components;
 using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Configuration;
@@ -74,7 +75,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             counters.Phase = "committing";
             var newPacks = packs.Complete();
             if (newPacks.Count > 0)
-                Posix.FsyncDirectory(layout.Packs);
+                DiskSteps.FsyncDirectory(layout.Packs);
             var point = new RecoveryPointRecord
             {
                 Id = RecoveryPointId.New(),
@@ -85,7 +86,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             };
             foreach (var capture in captures)
                 point.Components.Add(WriteManifest(store, capture, request.Written));
-            Posix.FsyncDirectory(layout.Manifests);
+            DiskSteps.FsyncDirectory(layout.Manifests);
 
             var next = CatalogEdit.Copy(store.Catalog);
             next.NextSequence++;

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using System.Text;
 using Kernel.Update.Rollback.Native;
 using Microsoft.Win32.SafeHandles;
@@ -25,8 +26,8 @@ internal static class PidLockFile
         holder = "";
         try
         {
-            RandomAccess.SetLength(handle, 0);
-            RandomAccess.Write(handle, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), 0);
+            DiskSteps.SetLength(handle, 0);
+            DiskSteps.Write(handle, Encoding.ASCII.GetBytes(Environment.ProcessId + "\n"), 0);
         }
         catch
         {

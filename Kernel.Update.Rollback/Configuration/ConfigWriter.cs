@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using System.Diagnostics;
 using System.Text.Json;
 using Kernel.Update.Rollback.Health;
@@ -91,18 +92,10 @@ public static class ConfigWriter
         }
     }
 
-    /// <summary>Writes next to the target, flushes to disk, then renames over it: a crash leaves the old file or the new one.</summary>
-    public static void Write(string path, ConfigDocument document)
-    {
-        string full = Path.GetFullPath(path);
-        string temp = full + ".tmp";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(System.Text.Encoding.UTF8.GetBytes(ToJson(document)));
-            stream.Flush(flushToDisk: true);
-        }
-        File.Move(temp, full, overwrite: true);
-    }
+    /// <summary>Replaces the file atomically and durably (<see cref="DurableFile.WriteAtomic"/>): a crash leaves the
+    /// old file or the new one, and once this returns the new one survives a power cut (its directory is synced too).</summary>
+    public static void Write(string path, ConfigDocument document) =>
+        DurableFile.WriteAtomic(Path.GetFullPath(path), System.Text.Encoding.UTF8.GetBytes(ToJson(document)));
 
     public static void Write(string path, RollbackConfig config) => Write(path, ToDocument(config));
 }

@@ -1,5 +1,3 @@
-using Kernel.Update.Rollback.Native;
-
 namespace Kernel.Update.Rollback.Durability;
 
 /// <summary>
@@ -13,23 +11,23 @@ public static class DurableFile
     {
         string directory = Path.GetDirectoryName(path)!;
         string temp = Path.Combine(directory, "." + Path.GetFileName(path) + ".tmp-" + Environment.ProcessId);
-        using (var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var handle = DiskSteps.CreateFile(temp, FileMode.Create))
         {
-            RandomAccess.Write(handle, data, 0);
+            DiskSteps.Write(handle, data, 0);
             // A failed fsync is not retried: the kernel may have dropped the dirty pages (PostgreSQL's lesson).
-            RandomAccess.FlushToDisk(handle);
+            DiskSteps.FsyncFile(handle);
         }
-        File.Move(temp, path, overwrite: true);
-        Posix.FsyncDirectory(directory);
+        DiskSteps.Move(temp, path);
+        DiskSteps.FsyncDirectory(directory);
     }
 
     /// <summary>Writes a new file that must not exist yet, and makes its data durable (not its directory entry:
-    /// callers batch that into one <see cref="Posix.FsyncDirectory"/> per directory).</summary>
+    /// callers batch that into one <see cref="DiskSteps.FsyncDirectory"/> per directory).</summary>
     public static void WriteNew(string path, ReadOnlySpan<byte> data)
     {
-        using var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        RandomAccess.Write(handle, data, 0);
-        RandomAccess.FlushToDisk(handle);
+        using var handle = DiskSteps.CreateFile(path, FileMode.CreateNew);
+        DiskSteps.Write(handle, data, 0);
+        DiskSteps.FsyncFile(handle);
     }
 
     /// <summary>Creates a directory and makes its entry in the parent durable.</summary>
@@ -40,8 +38,8 @@ public static class DurableFile
         string? parent = Path.GetDirectoryName(path);
         if (parent is not null)
             EnsureDirectory(parent);
-        Directory.CreateDirectory(path);
+        DiskSteps.CreateDirectory(path);
         if (parent is not null)
-            Posix.FsyncDirectory(parent);
+            DiskSteps.FsyncDirectory(parent);
     }
 }

@@ -62,18 +62,18 @@ public sealed class OperationJournal : IDisposable
             throw new RollbackException(RollbackErrorKind.InvalidInput, $"cannot start a rollback to {targetPointId}: {problem}");
         byte[] line = JournalLine.Encode(started);
         // Written aside and renamed, so current.jsonl never exists without its start record.
-        File.Delete(layout.Pending);
+        DiskSteps.DeleteFile(layout.Pending);
         DurableFile.WriteNew(layout.Pending, line);
         try
         {
-            Posix.RenameNoReplace(layout.Pending, layout.Current);
+            DiskSteps.RenameNoReplace(layout.Pending, layout.Current);
         }
         catch (NativeException e) when (e.Error == Errno.EEXIST)
         {
-            File.Delete(layout.Pending);
+            DiskSteps.DeleteFile(layout.Pending);
             throw Interrupted(layout);
         }
-        Posix.FsyncDirectory(layout.Directory);
+        DiskSteps.FsyncDirectory(layout.Directory);
         state.Apply(started);
         return new OperationJournal(layout, OpenForAppend(layout.Current), line.Length, state, logger);
     }
@@ -87,7 +87,7 @@ public sealed class OperationJournal : IDisposable
     {
         var layout = new JournalLayout(storeRoot);
         if (File.Exists(layout.Pending))
-            File.Delete(layout.Pending); // a creator died before its rename: that operation never began
+            DiskSteps.DeleteFile(layout.Pending); // a creator died before its rename: that operation never began
         byte[]? bytes = ReadOrNull(layout.Current);
         if (bytes is null)
             return null;
@@ -98,8 +98,8 @@ public sealed class OperationJournal : IDisposable
             Log.JournalTornLineDropped(logger, layout.Current, tornLine.Value);
             try
             {
-                RandomAccess.SetLength(handle, validLength);
-                RandomAccess.FlushToDisk(handle);
+                DiskSteps.SetLength(handle, validLength);
+                DiskSteps.FsyncFile(handle);
             }
             catch
             {
@@ -164,9 +164,9 @@ public sealed class OperationJournal : IDisposable
         byte[] line = JournalLine.Encode(record);
         try
         {
-            RandomAccess.Write(handle, line, _length);
+            DiskSteps.Write(handle, line, _length);
             // fdatasync covers the size change of an append, which is all a reader needs.
-            Posix.FDataSync(handle);
+            DiskSteps.FDataSync(handle);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -182,8 +182,8 @@ public sealed class OperationJournal : IDisposable
     {
         _handle?.Dispose();
         _handle = null;
-        File.Move(Layout.Current, Layout.Last, overwrite: true);
-        Posix.FsyncDirectory(Layout.Directory);
+        DiskSteps.Move(Layout.Current, Layout.Last);
+        DiskSteps.FsyncDirectory(Layout.Directory);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using System.Security.Cryptography;
 using Kernel.Update.Rollback.Store;
 using Microsoft.Win32.SafeHandles;
@@ -44,7 +45,7 @@ public sealed class ChunkStage : IDisposable
                 offset += length;
         }
         string path = Path.Combine(layout.Temp, $"stage-{Environment.ProcessId:x}-{Guid.NewGuid():N}");
-        var file = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        var file = DiskSteps.CreateFile(path, FileMode.CreateNew, FileAccess.ReadWrite);
         return new ChunkStage(path, file, slots);
     }
 
@@ -55,7 +56,7 @@ public sealed class ChunkStage : IDisposable
     {
         if (!_slots.TryGetValue(hash, out var slot) || slot.Length != plain.Length)
             return;
-        RandomAccess.Write(_file, plain, slot.Offset);
+        DiskSteps.Write(_file, plain, slot.Offset);
         Volatile.Write(ref _filled[slot.Ordinal], 1);
     }
 
@@ -74,7 +75,7 @@ public sealed class ChunkStage : IDisposable
     public void Dispose()
     {
         _file.Dispose();
-        File.Delete(_path);
+        DiskSteps.DeleteFile(_path);
     }
 
     /// <summary>A worker's source: the stage first, the packs for the rest.</summary>

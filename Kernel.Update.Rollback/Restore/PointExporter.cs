@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
@@ -42,13 +43,13 @@ public sealed class PointExporter(RecoveryStore store, ILogger logger)
                 done.Add((record.Name, target, manifest.Entries.Count));
                 continue;
             }
-            Directory.CreateDirectory(target);
+            DiskSteps.CreateDirectory(target);
             materializer.Materialize(record.Name, manifest, target, cancellation);
             done.Add((record.Name, target, manifest.Entries.Count));
         }
         // One syncfs makes everything durable at once, instead of an fsync per file.
         using (var handle = Posix.OpenDirectory(root))
-            Posix.SyncFs(handle);
+            DiskSteps.SyncFileSystem(handle);
         return done;
     }
 
@@ -57,11 +58,11 @@ public sealed class PointExporter(RecoveryStore store, ILogger logger)
     {
         var image = manifest.Find(Capture.BlockCapture.ImageName)
             ?? throw new RollbackException(RollbackErrorKind.CorruptedData, $"recovery point component {record.Name}: its manifest has no {Capture.BlockCapture.ImageName} entry");
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        using var handle = File.OpenHandle(target, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        DiskSteps.CreateDirectory(Path.GetDirectoryName(target)!);
+        using var handle = DiskSteps.CreateFile(target, FileMode.CreateNew);
         using var reader = new ChunkReader(store.Layout, store.Index);
         ContentWriter.Write(handle, image, reader);
-        RandomAccess.SetLength(handle, image.Size);
+        DiskSteps.SetLength(handle, image.Size);
         Log.BlockImageExported(logger, record.Name, target, image.Size);
     }
 

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using System.Buffers;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
@@ -30,7 +31,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
             switch (entry.Kind)
             {
                 case EntryKind.Directory:
-                    Directory.CreateDirectory(Full(entry.Path));
+                    DiskSteps.CreateDirectory(Full(entry.Path));
                     break;
                 case EntryKind.Regular:
                     files.Add(entry);
@@ -48,13 +49,13 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
                 switch (entry.Kind)
                 {
                     case EntryKind.Symlink:
-                        Posix.Symlink(entry.LinkTarget!, path);
+                        DiskSteps.Symlink(entry.LinkTarget!, path);
                         break;
                     case EntryKind.HardLink:
-                        Posix.Link(Full(entry.LinkTarget!), path);
+                        DiskSteps.Link(Full(entry.LinkTarget!), path);
                         break;
                     case EntryKind.Fifo:
-                        Posix.MkNod(path, FileKind.Fifo, entry.Mode, 0);
+                        DiskSteps.MkNod(path, FileKind.Fifo, entry.Mode, 0);
                         break;
                     case EntryKind.CharDevice:
                     case EntryKind.BlockDevice:
@@ -63,7 +64,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
                             WarnUnprivileged(componentName, path, "device nodes need root");
                             continue;
                         }
-                        Posix.MkNod(path, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
+                        DiskSteps.MkNod(path, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
                         break;
                 }
             }
@@ -89,10 +90,10 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
     {
         try
         {
-            using var handle = Posix.Open(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000);
+            using var handle = DiskSteps.CreateFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000);
             ContentWriter.Write(handle, entry, reader);
             if (entry.IsSparse)
-                RandomAccess.SetLength(handle, entry.Size);
+                DiskSteps.SetLength(handle, entry.Size);
         }
         catch (NativeException e)
         {
@@ -114,26 +115,26 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
         {
             try
             {
-                Posix.LChown(path, entry.Uid, entry.Gid);
+                DiskSteps.LChown(path, entry.Uid, entry.Gid);
             }
             catch (NativeException e) when (!_privileged && e.Error == Errno.EPERM)
             {
                 WarnUnprivileged(componentName, path, "ownership needs root");
             }
             if (entry.Kind != EntryKind.Symlink)
-                Posix.Chmod(path, entry.Mode);
+                DiskSteps.Chmod(path, entry.Mode);
             foreach (var xattr in entry.Xattrs)
             {
                 try
                 {
-                    Posix.SetXattr(path, xattr.Name, xattr.Value);
+                    DiskSteps.SetXattr(path, xattr.Name, xattr.Value);
                 }
                 catch (NativeException e) when (!_privileged && e.Error is Errno.EPERM or Errno.EACCES)
                 {
                     WarnUnprivileged(componentName, path, $"extended attribute {xattr.Name} needs root");
                 }
             }
-            Posix.SetTimes(path, entry.MTimeSeconds, entry.MTimeNanoseconds, entry.MTimeSeconds, entry.MTimeNanoseconds);
+            DiskSteps.SetTimes(path, entry.MTimeSeconds, entry.MTimeNanoseconds);
         }
         catch (NativeException e)
         {
@@ -178,7 +179,7 @@ internal static class ContentWriter
                         extentRemaining = extents[extentIndex].Length;
                     }
                     int part = (int)Math.Min(data.Length, extentRemaining);
-                    RandomAccess.Write(handle, data[..part], extentOffset);
+                    DiskSteps.Write(handle, data[..part], extentOffset);
                     extentOffset += part;
                     extentRemaining -= part;
                     data = data[part..];

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
@@ -120,7 +121,7 @@ public sealed class Pruner(string storeRoot, RetentionPolicy policy, int compres
             }
             foreach (var pack in writer.Complete())
                 next.Packs.Add(new PackRecord { Id = pack.Id, Length = pack.Length, Chunks = pack.Chunks, IndexSha256 = pack.IndexSha256 });
-            Posix.FsyncDirectory(store.Layout.Packs);
+            DiskSteps.FsyncDirectory(store.Layout.Packs);
         }
         store.Commit(next);
         long after = 0;

@@ -40,7 +40,7 @@ public sealed class RecoveryStore
         if (!Directory.Exists(layout.Root))
         {
             DurableFile.EnsureDirectory(layout.Root);
-            File.SetUnixFileMode(layout.Root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            DiskSteps.Chmod(layout.Root, 0b111_000_000);
         }
         DurableFile.EnsureDirectory(layout.Packs);
         DurableFile.EnsureDirectory(layout.Manifests);
@@ -120,9 +120,9 @@ public sealed class RecoveryStore
         if (added)
         {
             string temp = Path.Combine(Layout.Temp, hash + ".mf");
-            File.Delete(temp);
+            DiskSteps.DeleteFile(temp);
             DurableFile.WriteNew(temp, encoded);
-            File.Move(temp, path, overwrite: true);
+            DiskSteps.Move(temp, path);
         }
         return hash;
     }
@@ -157,11 +157,11 @@ public sealed class RecoveryStore
         removed += RemoveUnnamed(Layout.Temp, []);
         foreach (string stale in Directory.EnumerateFiles(Layout.Root, ".catalog.tmp-*"))
         {
-            File.Delete(stale);
+            DiskSteps.DeleteFile(stale);
             removed++;
         }
         if (removed > 0)
-            Posix.FsyncDirectory(Layout.Root);
+            DiskSteps.FsyncDirectory(Layout.Root);
         return removed;
     }
 
@@ -175,13 +175,13 @@ public sealed class RecoveryStore
             if (keep.Contains(Path.GetFileName(path)))
                 continue;
             if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
-                Directory.Delete(path, recursive: true);
+                DiskSteps.DeleteTree(path);
             else
-                File.Delete(path);
+                DiskSteps.DeleteFile(path);
             removed++;
         }
         if (removed > 0)
-            Posix.FsyncDirectory(directory);
+            DiskSteps.FsyncDirectory(directory);
         return removed;
     }
 

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using System.Security.Cryptography;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
@@ -118,14 +119,14 @@ public sealed class BlockImage : IDisposable
             source.Read(chunk.Hash, span);
             try
             {
-                RandomAccess.Write(Handle, span, (long)index * chunkSize);
+                DiskSteps.Write(Handle, span, (long)index * chunkSize);
             }
             catch (IOException e)
             {
                 throw new RollbackException(RollbackErrorKind.Failed, $"component {Component}: block {Path} cannot be written at offset {(long)index * chunkSize}: {e.Message}");
             }
         }
-        Posix.FDataSync(Handle);
+        DiskSteps.FDataSync(Handle);
         Span<byte> digest = stackalloc byte[Hash256.Size];
         foreach (int index in plan.Differing)
         {

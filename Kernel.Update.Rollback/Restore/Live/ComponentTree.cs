@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Microsoft.Win32.SafeHandles;
@@ -46,7 +47,7 @@ public sealed class ComponentTree : IDisposable
                 {
                     if (!create)
                         return null;
-                    Posix.MkdirAt(current, segment, 0b111_101_101);
+                    DiskSteps.CreateDirectoryAt(current, segment, 0b111_101_101);
                 }
                 else if (status.Kind != FileKind.Directory)
                 {
@@ -54,8 +55,8 @@ public sealed class ComponentTree : IDisposable
                         throw new RollbackException(RollbackErrorKind.SystemInInvalidState,
                             $"component {componentName}: {absolute} is reached through {segment}, which is a {status.Kind}, not a directory");
                     // The snapshot says a directory lives here: the impostor goes, nothing is written through it.
-                    Posix.UnlinkAt(current, segment, removeDir: false);
-                    Posix.MkdirAt(current, segment, 0b111_101_101);
+                    DiskSteps.UnlinkAt(current, segment, removeDir: false);
+                    DiskSteps.CreateDirectoryAt(current, segment, 0b111_101_101);
                 }
                 var next = Posix.OpenBeneath(current, segment, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow, 0, Contained);
                 current.Dispose();

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
@@ -11,7 +12,7 @@ namespace Kernel.Update.Rollback.Restore.Live;
 /// Makes a live component tree equal to its snapshot by applying a <see cref="LivePlan"/>: removes what the
 /// snapshot lacks, writes each new or changed file, symlink or node under a temporary name and renames it over
 /// its name (readers see the old or the new, never half), creates what is missing, then fixes owners, modes,
-/// xattrs and times, directories last and deepest first. One syncfs at the end makes it durable. Every step
+/// xattrs and times, directories last and deepest first. One syncfs after the new content and one at the end make it durable. Every step
 /// is idempotent: after a crash the plan is recomputed from what is live and the rest is done.
 /// All access is through <see cref="ComponentTree"/>: nothing is written through a symlink or outside the component.
 /// </summary>
@@ -66,6 +67,11 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             }
         }
 
+        // New content must be durable before any file gets its snapshot's mtime: after a power cut the resumed run
+        // trusts size and mtime, and a file system may keep an inode's times while it loses its unsynced data (XFS
+        // shows such files as zeros). So data first, then one syncfs, then metadata, then the final syncfs.
+        if (files.Count > 0)
+            DiskSteps.SyncFileSystem(tree.Root);
         for (int pass = 0; pass < 2; pass++)
         {
             // Files first, then directories deepest first: creating or removing children moves a directory's mtime.
@@ -79,7 +85,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                     Guard(tree, entry.Path, "set metadata of", () => SetMetadata(tree, entry));
             }
         }
-        Posix.SyncFs(tree.Root);
+        DiskSteps.SyncFileSystem(tree.Root);
         Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
     }
 
@@ -96,29 +102,29 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                         return; // made by an earlier, interrupted run
                     RemoveTree(dir, name);
                 }
-                Posix.MkdirAt(dir, name, 0b111_000_000);
+                DiskSteps.CreateDirectoryAt(dir, name, 0b111_000_000);
                 return;
             }
             string temp = TempName(dir);
             switch (entry.Kind)
             {
                 case EntryKind.Regular:
-                    using (var file = Posix.OpenAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
+                    using (var file = DiskSteps.CreateFileAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
                     {
                         ContentWriter.Write(file, entry, reader!);
                         if (entry.IsSparse)
-                            RandomAccess.SetLength(file, entry.Size);
+                            DiskSteps.SetLength(file, entry.Size);
                     }
                     break;
                 case EntryKind.Symlink:
-                    Posix.SymlinkAt(entry.LinkTarget!, dir, temp);
+                    DiskSteps.SymlinkAt(entry.LinkTarget!, dir, temp);
                     break;
                 case EntryKind.Fifo:
-                    Posix.MkNodAt(dir, temp, FileKind.Fifo, entry.Mode, 0);
+                    DiskSteps.MkNodAt(dir, temp, FileKind.Fifo, entry.Mode, 0);
                     break;
                 case EntryKind.CharDevice:
                 case EntryKind.BlockDevice:
-                    Posix.MkNodAt(dir, temp, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
+                    DiskSteps.MkNodAt(dir, temp, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
                     break;
             }
             ReplaceWith(dir, temp, name);
@@ -134,7 +140,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         using (dir)
         {
             string temp = TempName(dir);
-            Posix.LinkAt(targetDir, targetName, dir, temp);
+            DiskSteps.LinkAt(targetDir, targetName, dir, temp);
             ReplaceWith(dir, temp, name);
         }
     }
@@ -144,7 +150,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
     {
         if (Posix.TryLStatAt(dir, name, out var status) && status.Kind == FileKind.Directory)
             RemoveTree(dir, name);
-        Posix.RenameAt2(dir, temp, dir, name, RenameFlags.None);
+        DiskSteps.RenameAt(dir, temp, dir, name, RenameFlags.None);
     }
 
     private static void SetMetadata(ComponentTree tree, ManifestEntry entry)
@@ -154,11 +160,11 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         using (dir)
         {
             // Owner before mode (chown clears setuid/setgid) and before xattrs (chown drops security.capability).
-            Posix.FChownAt(dir, name, entry.Uid, entry.Gid);
+            DiskSteps.FChownAt(dir, name, entry.Uid, entry.Gid);
             if (entry.Kind != EntryKind.Symlink)
-                Posix.FChmodAt(dir, name, entry.Mode);
+                DiskSteps.FChmodAt(dir, name, entry.Mode);
             SetXattrs(dir, name, entry);
-            Posix.UtimensAt(dir, name, entry.MTimeSeconds, entry.MTimeNanoseconds, entry.MTimeSeconds, entry.MTimeNanoseconds);
+            DiskSteps.UtimensAt(dir, name, entry.MTimeSeconds, entry.MTimeNanoseconds);
         }
     }
 
@@ -175,10 +181,10 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             foreach (var xattr in entry.Xattrs)
                 wanted |= xattr.Name == existing;
             if (!wanted)
-                Posix.RemoveXattr(path, existing);
+                DiskSteps.RemoveXattr(path, existing);
         }
         foreach (var xattr in entry.Xattrs)
-            Posix.SetXattr(path, xattr.Name, xattr.Value);
+            DiskSteps.SetXattr(path, xattr.Name, xattr.Value);
     }
 
     /// <summary>Removes <paramref name="name"/> from <paramref name="dir"/>: a directory with all it holds, never following a symlink.</summary>
@@ -196,10 +202,10 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 foreach (string inner in names)
                     RemoveTree(child, inner);
             }
-            Posix.UnlinkAt(dir, name, removeDir: true);
+            DiskSteps.UnlinkAt(dir, name, removeDir: true);
             return;
         }
-        Posix.UnlinkAt(dir, name, removeDir: false);
+        DiskSteps.UnlinkAt(dir, name, removeDir: false);
     }
 
     private static (SafeFileHandle Directory, string Name) OpenParent(ComponentTree tree, string path) =>

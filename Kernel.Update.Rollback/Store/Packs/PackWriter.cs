@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Kernel.Update.Rollback.Durability;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Store.Packs;
 
@@ -52,8 +54,8 @@ public sealed class PackWriter : IDisposable
                     pack.Chunks.Add(new IndexedChunk(chunk.Hash, frame, offset, chunk.Length));
                     offset += chunk.Length;
                 }
-                pack.Stream.Write(head, 0, headLength);
-                pack.Stream.Write(stored);
+                DiskSteps.Write(pack.File, head.AsSpan(0, headLength), pack.Length);
+                DiskSteps.Write(pack.File, stored, pack.Length + headLength);
                 pack.Length += headLength + stored.Length;
                 BytesWritten += headLength + stored.Length;
                 ChunksWritten += chunks.Length;
@@ -93,8 +95,8 @@ public sealed class PackWriter : IDisposable
     /// <summary>Makes a full pack durable (data, then its index) and records it.</summary>
     private void Finish(OpenPack pack)
     {
-        pack.Stream.Flush(flushToDisk: true);
-        pack.Stream.Dispose();
+        DiskSteps.FsyncFile(pack.File);
+        pack.File.Dispose();
         string indexSha = PackIndexFile.Write(_layout.IndexPath(pack.Id), pack.Frames, pack.Chunks);
         lock (_lock)
             _finished.Add(new PackInfo(pack.Id, pack.Length, pack.Chunks.Count, indexSha));
@@ -105,17 +107,17 @@ public sealed class PackWriter : IDisposable
     {
         lock (_lock)
         {
-            _current?.Stream.Dispose();
+            _current?.File.Dispose();
             _current = null;
         }
     }
 
     private sealed class OpenPack
     {
-        private OpenPack(string id, FileStream stream) => (Id, Stream) = (id, stream);
+        private OpenPack(string id, SafeFileHandle file) => (Id, File) = (id, file);
 
         public string Id { get; }
-        public FileStream Stream { get; }
+        public SafeFileHandle File { get; }
         public long Length { get; set; }
         public List<FrameInfo> Frames { get; } = [];
         public List<IndexedChunk> Chunks { get; } = [];
@@ -123,10 +125,10 @@ public sealed class PackWriter : IDisposable
         public static OpenPack Create(StoreLayout layout)
         {
             string id = NewId();
-            // Frames arrive whole and large: write them through, no managed buffer.
-            var stream = new FileStream(layout.PackPath(id), FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
-            stream.Write(PackFormat.PackMagic);
-            return new OpenPack(id, stream) { Length = PackFormat.PackHeaderLength };
+            // Frames arrive whole and large: written at their offsets, no managed buffer.
+            var file = DiskSteps.CreateFile(layout.PackPath(id), FileMode.CreateNew);
+            DiskSteps.Write(file, PackFormat.PackMagic, 0);
+            return new OpenPack(id, file) { Length = PackFormat.PackHeaderLength };
         }
 
         private static string NewId()
