@@ -20,19 +20,33 @@ public sealed class StoreLock : IDisposable
 
     private StoreLock(Holding? own) => _own = own;
 
+    // A writer waits this long before it gives up: another operation may be just finishing, and a process that forks
+    // (the engine runs service commands; the monitor runs probes) holds a copy of the lock's descriptor between its
+    // fork and its exec, O_CLOEXEC notwithstanding, so even an idle store can refuse for a moment.
+    private static readonly TimeSpan WriterPatience = TimeSpan.FromSeconds(2);
+
+    // A probe ("is an operation running?") only rides out such a fork.
+    private static readonly TimeSpan ProbePatience = TimeSpan.FromMilliseconds(50);
+
     /// <exception cref="RollbackException">InvalidState naming the holder's pid when another operation holds the store.</exception>
     public static StoreLock Acquire(StoreLayout layout) =>
-        TryAcquire(layout, out string? holder) ?? throw new RollbackException(RollbackErrorKind.InvalidState,
+        TryAcquire(layout, WriterPatience, out string? holder) ?? throw new RollbackException(RollbackErrorKind.InvalidState,
             $"store {layout.Root} is in use by another operation ({holder}); try again when it has finished");
 
     /// <summary>The lock, or null when another operation holds it (<paramref name="holder"/> names it).</summary>
-    public static StoreLock? TryAcquire(StoreLayout layout, out string? holder)
+    public static StoreLock? TryAcquire(StoreLayout layout, out string? holder) => TryAcquire(layout, ProbePatience, out holder);
+
+    private static StoreLock? TryAcquire(StoreLayout layout, TimeSpan patience, out string? holder)
     {
         holder = null;
         for (var h = Held.Value; h is not null; h = h.Outer)
             if (h.Root == layout.Root)
                 return new StoreLock(null);
-        var handle = PidLockFile.TryAcquire(layout.Lock, out string taken);
+        long deadline = Environment.TickCount64 + (long)patience.TotalMilliseconds;
+        SafeFileHandle? handle;
+        string taken;
+        while ((handle = PidLockFile.TryAcquire(layout.Lock, out taken)) is null && Environment.TickCount64 < deadline)
+            Thread.Sleep(10);
         if (handle is null)
         {
             holder = taken;
