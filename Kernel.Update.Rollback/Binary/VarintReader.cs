@@ -19,6 +19,9 @@ public ref struct VarintReader
 
     public readonly int Position => _position;
 
+    /// <summary>Bytes not read yet: what a count read from the data can be checked against before anything is allocated by it.</summary>
+    public readonly int Remaining => _data.Length - _position;
+
     public byte ReadByte()
     {
         if (_position >= _data.Length)

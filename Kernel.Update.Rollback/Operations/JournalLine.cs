@@ -25,6 +25,24 @@ internal static class JournalLine
     }
 
     /// <summary>
+    /// True when <paramref name="line"/> begins with a whole record followed by more than zeros: a torn append is cut
+    /// short (or its tail never reached the disk and reads as zeros), never a whole record followed by data, so such a
+    /// line is damage to an earlier line's LF that merged it with the next (dropping it as torn would silently lose two
+    /// durable records).
+    /// </summary>
+    public static bool StartsWithWholeRecord(ReadOnlySpan<byte> line)
+    {
+        if (line.Length <= JsonStart || line[..ChecksumDigits].ContainsAnyExcept("0123456789abcdef"u8)
+            || !uint.TryParse(line[..ChecksumDigits], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint expected))
+            return false;
+        // Only on the rare path of a last line that failed its check; lines are short, so quadratic is fine.
+        for (int end = JsonStart + 2; end < line.Length; end++)
+            if (line[end - 1] == (byte)'}' && Crc32C.Compute(line[JsonStart..end]) == expected && line[end..].ContainsAnyExcept((byte)0))
+                return true;
+        return false;
+    }
+
+    /// <summary>
     /// Decodes one line (without its LF); null with the reason when it is not a record. <paramref name="intact"/>
     /// says whether the bytes passed their checksum: a line that did not may be a torn append, one that did is
     /// a record this version cannot read, never a torn write.
@@ -32,7 +50,8 @@ internal static class JournalLine
     public static JournalRecord? TryDecode(ReadOnlySpan<byte> line, out bool intact, out string? problem)
     {
         intact = false;
-        if (line.Length <= JsonStart || line[ChecksumDigits] != (byte)' '
+        // Lowercase only, as written: a flipped case bit must not read as the same checksum.
+        if (line.Length <= JsonStart || line[ChecksumDigits] != (byte)' ' || line[..ChecksumDigits].ContainsAnyExcept("0123456789abcdef"u8)
             || !uint.TryParse(line[..ChecksumDigits], NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out uint expected))
         {
             problem = "it does not start with a checksum";

@@ -209,7 +209,11 @@ public sealed class OperationJournal : IDisposable
             if (record is null)
             {
                 if (next == bytes.Length && !intact && state.Records > 0)
+                {
+                    if (JournalLine.StartsWithWholeRecord(bytes[offset..]))
+                        throw Corrupt(path, lineNumber, "a whole record is followed by more bytes on its line (its end of line is damaged)");
                     return (state, offset, lineNumber);
+                }
                 throw Corrupt(path, lineNumber, problem!);
             }
             if (state.Check(record) is { } wrong)

@@ -144,7 +144,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
             return (RollbackScope.Incremental, changed.Count == 0 ? [] : narrowed);
         }
         if (request.Components is not { Count: > 0 } names)
-            return (RollbackScope.FullSystem, config.Graph.RestoreOrder(inPoint, request.Priority).Select(c => c.Name).ToList());
+            return (RollbackScope.FullSystem, WhereConfigured(point, config.Graph.RestoreOrder(inPoint, request.Priority).Select(c => c.Name).ToList()));
         foreach (string name in names)
             if (!inPoint.Contains(name))
                 throw new RollbackException(RollbackErrorKind.NotFound,
@@ -154,6 +154,27 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
             if (!inPoint.Contains(name))
                 throw new RollbackException(RollbackErrorKind.InvalidInput,
                     $"component {name} depends on {string.Join(", ", names)} and must go back with it, but recovery point {request.PointId} has no snapshot of it (use --exact to take only the named components)");
-        return (request.Exact ? RollbackScope.Component : RollbackScope.Partial, config.Graph.RestoreOrder(scope, request.Priority).Select(c => c.Name).ToList());
+        return (request.Exact ? RollbackScope.Component : RollbackScope.Partial, WhereConfigured(point, config.Graph.RestoreOrder(scope, request.Priority).Select(c => c.Name).ToList()));
+    }
+
+    /// <summary>
+    /// A rollback writes a component where its recovery point says it was taken. That must be where the configuration
+    /// puts the component today: otherwise a point taken before the configuration changed, or a store written by
+    /// someone else, could point the rollback of one component at another's tree or at any block device.
+    /// </summary>
+    private List<string> WhereConfigured(RecoveryPointRecord point, List<string> components)
+    {
+        foreach (string name in components)
+        {
+            var record = point.Components.First(c => c.Name == name);
+            var configured = config.Components.FirstOrDefault(c => c.Name == name);
+            string? path = configured?.Path ?? (configured?.Block is { } block ? record.Path : null);
+            if (configured is null || record.Path != path || record.Block != configured.Block)
+                throw new RollbackException(RollbackErrorKind.InvalidInput,
+                    $"component {name}: recovery point {point.Id} holds it from {record.Block ?? record.Path}, but the configuration "
+                    + (configured is null ? "has no such component" : $"puts it at {configured.Block ?? configured.Path}")
+                    + "; a rollback writes only where the configuration names the component");
+        }
+        return components;
     }
 }

@@ -38,10 +38,11 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         BinaryPrimitives.WriteUInt64BigEndian(destination[24..], _d);
     }
 
-    public static bool TryParse(string hex, out Hash256 hash)
+    public static bool TryParse(string? hex, out Hash256 hash)
     {
         hash = default;
-        if (hex.Length != Size * 2)
+        // Null as well: names come from JSON a store holds, which may say null anywhere.
+        if (hex is null || hex.Length != Size * 2)
             return false;
         Span<byte> bytes = stackalloc byte[Size];
         if (Convert.FromHexString(hex, bytes, out _, out int written) != System.Buffers.OperationStatus.Done || written != Size)

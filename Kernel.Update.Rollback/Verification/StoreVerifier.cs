@@ -97,8 +97,18 @@ public sealed class StoreVerifier(string storeRoot)
         if (info.Length != pack.Length)
             throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path} is {info.Length} bytes where the catalog says {pack.Length}");
         Span<byte> magic = stackalloc byte[PackFormat.PackHeaderLength];
-        using var handle = File.OpenHandle(path);
-        if (RandomAccess.Read(handle, magic, 0) != magic.Length || !magic.SequenceEqual(PackFormat.PackMagic))
+        int read;
+        try
+        {
+            using var handle = File.OpenHandle(path);
+            read = RandomAccess.Read(handle, magic, 0);
+        }
+        catch (IOException e)
+        {
+            // A pack the medium cannot give back (EIO) has lost its data as surely as a flipped byte.
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path} cannot be read: {e.Message}", e);
+        }
+        if (read != magic.Length || !magic.SequenceEqual(PackFormat.PackMagic))
             throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack {path} has a damaged header");
     }
 

@@ -236,6 +236,11 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         {
             throw new RollbackException(RollbackErrorKind.Failed, $"component {tree.ComponentName}: cannot {what} {tree.Describe(path)}: {e.Message}");
         }
+        catch (IOException e)
+        {
+            // Writes through a handle (ENOSPC, EIO) say neither the file nor the component: this is where both are known.
+            throw new RollbackException(RollbackErrorKind.Failed, $"component {tree.ComponentName}: cannot {what} {tree.Describe(path)}: {e.Message}", e);
+        }
         catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
         {
             throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {tree.ComponentName}: file {path}: {e.Message}");

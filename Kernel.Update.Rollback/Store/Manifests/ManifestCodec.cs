@@ -15,6 +15,13 @@ public static class ManifestCodec
     private const int MaxNameBytes = 64 * 1024;
     private const int MaxXattrValue = 64 * 1024;
     private const int MaxChunksPerFile = 64 * 1024 * 1024;
+    // The fewest bytes an entry, an extent and a chunk reference take in the body: counts read from a body are checked
+    // against what it holds before anything is allocated by them, so a few crafted bytes cannot ask for gigabytes.
+    private const int MinEntryBytes = 13;
+    private const int MinExtentBytes = 2;
+    private const int MinChunkBytes = Hash256.Size + 1;
+    // zstd rarely passes 30:1 on manifests; a frame declaring more than this per stored byte is damage or a trap.
+    private const int MaxExpansion = 1024;
 
     public static byte[] Encode(Manifest manifest, int compressionLevel = 3)
     {
@@ -97,8 +104,10 @@ public static class ManifestCodec
         if (file.Length < Magic.Length || !file[..Magic.Length].SequenceEqual(Magic))
             throw new FormatException("not a manifest (bad magic)");
         long size = Zstd.FrameContentSize(file[Magic.Length..]);
-        if (size <= 0 || size > 1L << 31)
+        if (size <= 0 || size > Array.MaxLength)
             throw new FormatException("bad compressed frame header");
+        if (size > (long)(file.Length - Magic.Length) * MaxExpansion + (1 << 20))
+            throw new FormatException($"the compressed body of {file.Length - Magic.Length} bytes declares {size} bytes, more than it can hold");
         byte[] body = new byte[size];
         using (var decompressor = new ZstdDecompressor())
             if (decompressor.TryDecompress(file[Magic.Length..], body) != body.Length)
@@ -110,6 +119,8 @@ public static class ManifestCodec
     {
         var reader = new VarintReader(body);
         int count = reader.ReadLength(MaxEntries);
+        if (count > reader.Remaining / MinEntryBytes)
+            throw new FormatException($"{count} entries cannot fit in {reader.Remaining} bytes");
         var entries = new List<ManifestEntry>(count);
         var directories = new HashSet<string>(StringComparer.Ordinal);
         var linkable = new HashSet<string>(StringComparer.Ordinal);
@@ -198,6 +209,8 @@ public static class ManifestCodec
         if (sparse == 1)
         {
             int extentCount = reader.ReadLength(MaxChunksPerFile);
+            if (extentCount > reader.Remaining / MinExtentBytes)
+                throw new FormatException($"file '{entry.Path}' declares {extentCount} data extents in {reader.Remaining} bytes");
             var extents = new FileExtent[extentCount];
             long end = 0;
             dataLength = 0;
@@ -214,6 +227,8 @@ public static class ManifestCodec
             entry.Extents = extents;
         }
         int chunkCount = reader.ReadLength(MaxChunksPerFile);
+        if (chunkCount > reader.Remaining / MinChunkBytes)
+            throw new FormatException($"file '{entry.Path}' declares {chunkCount} chunks in {reader.Remaining} bytes");
         var chunks = chunkCount == 0 ? [] : new ChunkRef[chunkCount];
         long covered = 0;
         for (int c = 0; c < chunkCount; c++)

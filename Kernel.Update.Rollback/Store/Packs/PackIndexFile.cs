@@ -53,6 +53,17 @@ public static class PackIndexFile
         {
             throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack index {path} is missing");
         }
+        catch (IOException e)
+        {
+            // The medium cannot give it back (EIO): its data is lost as surely as if a byte had flipped.
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"pack index {path} cannot be read: {e.Message}", e);
+        }
+        return Parse(path, bytes, expectedSha256, packLength);
+    }
+
+    /// <summary>Checks and decodes the bytes of index file <paramref name="path"/> (named in errors).</summary>
+    internal static PackIndex Parse(string path, byte[] bytes, string expectedSha256, long packLength)
+    {
         string actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         if (!string.Equals(actual, expectedSha256, StringComparison.Ordinal))
             throw Corrupt(path, "its SHA-256 does not match the catalog");
@@ -75,8 +86,10 @@ public static class PackIndexFile
         for (int i = 0; i < frames.Length; i++, position += PackFormat.FrameRecordLength)
         {
             var frame = PackFormat.ReadFrameRecord(bytes.AsSpan(position));
-            if (frame.Offset < PackFormat.PackHeaderLength || frame.ChunkCount <= 0 || frame.PlainLength > PackFormat.MaxFrameLength
-                || frame.StoredLength > PackFormat.MaxStoredFrameLength || frame.Codec > ChunkCodec.Zstd || frame.End > packLength
+            // A frame holds at least one byte per chunk (as its header must say): this also bounds its table's length.
+            if (frame.Offset < PackFormat.PackHeaderLength || frame.ChunkCount <= 0 || frame.ChunkCount > frame.PlainLength || frame.ChunkCount > chunkCount
+                || frame.PlainLength > PackFormat.MaxFrameLength
+                || frame.StoredLength > PackFormat.MaxStoredFrameLength || frame.Codec > ChunkCodec.Zstd || frame.Offset > packLength || frame.End > packLength
                 || (i > 0 && frame.Offset < frames[i - 1].End))
                 throw Corrupt(path, $"frame record {i} points outside its pack or overlaps another");
             frames[i] = frame;
