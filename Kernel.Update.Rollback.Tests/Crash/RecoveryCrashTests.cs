@@ -1,5 +1,4 @@
 using Kernel.Update.Rollback.Durability;
-using Kernel.Update.Rollback.Operations;
 using Xunit.Abstractions;
 
 namespace Kernel.Update.Rollback.Tests.Crash;
@@ -9,21 +8,13 @@ namespace Kernel.Update.Rollback.Tests.Crash;
 /// brings every component in scope to the target, and nothing else changes.</summary>
 public sealed class RecoveryCrashTests(ITestOutputHelper output)
 {
-    private static readonly string[] InScope = ["lib/modules", "etc", "opt/app"];
-    private static readonly string[] OutOfScope = ["boot", "var/data"];
-
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
     public async Task ARecoverCutAtAnyDurableStepIsFinishedByTheNextRecover(int thirds)
     {
-        using var bed = new CrashBed();
-        DeviceVersions.WriteV1(bed);
-        var target = bed.Snapshot("v1");
-        var targetTrees = bed.Fingerprints(InScope);
-        DeviceVersions.WriteV2(bed);
-        var before = bed.Fingerprints([.. InScope, .. OutOfScope]);
-        var rollback = () => bed.System.RollBackAsync(new RollbackRequest(target.Id, ["drivers", "config"], false, true, "crash-test"));
+        using var rollback = new PartialRollbackCase();
+        var bed = rollback.Bed;
 
         // The first cut: a third or two thirds of the way through the rollback's steps, all unsynced lost.
         int steps;
@@ -31,7 +22,7 @@ public sealed class RecoveryCrashTests(ITestOutputHelper output)
         {
             var counter = new PowerCutObserver(bed.Root);
             using (DiskSteps.Observe(counter))
-                await rollback();
+                await rollback.RollBackAsync();
             steps = counter.Steps;
             counting.Reset();
         }
@@ -39,7 +30,7 @@ public sealed class RecoveryCrashTests(ITestOutputHelper output)
         try
         {
             using (DiskSteps.Observe(first))
-                await rollback();
+                await rollback.RollBackAsync();
         }
         catch (Exception) when (first.Cut)
         {
@@ -51,7 +42,7 @@ public sealed class RecoveryCrashTests(ITestOutputHelper output)
         await explorer.ExploreAsync(
             bed.RecoverAsync,
             bed.RecoverAsync,
-            () => RollbackInvariants.Check(bed, InScope, targetTrees, before),
+            rollback.Check,
             seeds: 3);
         output.WriteLine($"recover after a cut at step {steps * (thirds - 1) / 3 + 3} of {steps}: {explorer.Steps} durable steps, {explorer.States} crash states explored, all recovered");
         Assert.True(explorer.States >= explorer.Steps * 2, $"only {explorer.States} crash states for {explorer.Steps} steps");

@@ -1,4 +1,3 @@
-using Kernel.Update.Rollback.Operations;
 using Xunit.Abstractions;
 
 namespace Kernel.Update.Rollback.Tests.Crash;
@@ -10,25 +9,12 @@ namespace Kernel.Update.Rollback.Tests.Crash;
 /// </summary>
 public sealed class TreeRollbackCrashTests(ITestOutputHelper output)
 {
-    private static readonly string[] InScope = ["lib/modules", "etc", "opt/app"];
-    private static readonly string[] OutOfScope = ["boot", "var/data"];
-
     [Fact]
     public async Task APartialRollbackCutAtAnyDurableStepIsFinishedOrNeverBegunAfterRecover()
     {
-        using var bed = new CrashBed();
-        DeviceVersions.WriteV1(bed);
-        var target = bed.Snapshot("v1");
-        var targetTrees = bed.Fingerprints(InScope);
-        DeviceVersions.WriteV2(bed);
-        var before = bed.Fingerprints([.. InScope, .. OutOfScope]);
-
-        using var explorer = new CrashExplorer(bed.Root);
-        await explorer.ExploreAsync(
-            () => bed.System.RollBackAsync(new RollbackRequest(target.Id, ["drivers", "config"], false, true, "crash-test")),
-            bed.RecoverAsync,
-            () => RollbackInvariants.Check(bed, InScope, targetTrees, before),
-            seeds: 4);
+        using var rollback = new PartialRollbackCase();
+        using var explorer = new CrashExplorer(rollback.Bed.Root);
+        await explorer.ExploreAsync(rollback.RollBackAsync, rollback.Bed.RecoverAsync, rollback.Check, seeds: 4);
         output.WriteLine($"tree rollback: {explorer.Steps} durable steps, {explorer.States} crash states explored, all recovered");
         Assert.True(explorer.States >= explorer.Steps * 3, $"only {explorer.States} crash states for {explorer.Steps} steps");
     }
