@@ -54,7 +54,7 @@ internal static class CommandSpecs
             "rollbackctl emergency --yes [--json]",
             "Roll every component back to the last-known-good recovery point (the one 'mark-good' flagged): the shortest safe path when the device is in doubt. A pending update ends. A failure report is kept (see 'show').",
             [new("--yes", null, "confirm: without it nothing happens (exit 2)")], 0, 0,
-            "0 rolled back; 1 it failed and was reverted; 2 refused (no --yes, no last-known-good, store busy); 3 the point is damaged",
+            "0 rolled back; 1 it failed and was reverted, or no point is the last-known-good; 2 refused (no --yes, store busy); 3 the point is damaged",
             ["rollbackctl emergency --yes"]),
         new("mark-good", "Confirm the running device as the last-known-good.",
             "rollbackctl mark-good [ID] [--json]",
