@@ -27,7 +27,8 @@ public static unsafe partial class Posix
     /// openat2 that cannot leave <paramref name="dirFd"/>: RESOLVE_BENEATH is added unless
     /// <see cref="ResolveFlags.InRoot"/> is asked for. ".." or an absolute symlink escaping the directory
     /// fails with EXDEV; with <see cref="ResolveFlags.NoSymlinks"/> any symlink fails with ELOOP.
-    /// Needs Linux 5.6 (ENOSYS before).
+    /// Without openat2 (Linux before 5.6, qemu-user before 9.0: ENOSYS) the same containment is had by
+    /// <see cref="OpenBeneathByWalk"/> where it can be.
     /// </summary>
     public static SafeFileHandle OpenBeneath(SafeFileHandle dirFd, string relativePath, OpenFlags flags, uint mode, ResolveFlags resolve)
     {
@@ -41,8 +42,10 @@ public static unsafe partial class Posix
         how.mode = (oflags & Libc.O_CREAT) != 0 ? mode & Libc.ALLPERMS : 0;
         how.resolve = (ulong)resolve;
 
-        using var lease = new FdLease(dirFd);
-        using var p = new Utf8String(stackalloc byte[Utf8String.StackSize]);
+        if (s_noOpenAt2)
+            return OpenBeneathByWalk(dirFd, relativePath, flags, mode, resolve);
+        using (var lease = new FdLease(dirFd))
+        using (var p = new Utf8String(stackalloc byte[Utf8String.StackSize]))
         fixed (byte* s = p.Encode(relativePath))
         {
             for (int attempt = 1; ; attempt++)
@@ -54,12 +57,18 @@ public static unsafe partial class Posix
                 int errno = LastErrno;
                 if (errno == (int)Errno.EINTR)
                     continue;
+                if (errno == (int)Errno.ENOSYS)
+                {
+                    s_noOpenAt2 = true;
+                    break;
+                }
                 // With RESOLVE_CACHED, EAGAIN means "not in the dcache": the caller decides, retrying would spin.
                 if (errno == (int)Errno.EAGAIN && (resolve & ResolveFlags.Cached) == 0 && attempt < OpenAt2MaxAttempts)
                     continue;
                 ThrowHelper.ThrowNative("openat2", relativePath, errno);
             }
         }
+        return OpenBeneathByWalk(dirFd, relativePath, flags, mode, resolve);
     }
 
     /// <summary>mkdirat; the umask applies to <paramref name="mode"/>.</summary>

@@ -199,17 +199,10 @@ public sealed class BootFlowTests
         var counted = device.Cli("boot-check", "--json").EnsureSuccess();
         var shutdown = device.Cli("boot-check", "--shutdown", "--json").EnsureSuccess();
         // Ids are new in every run: each one is replaced by its role.
-        var ids = new Dictionary<string, string>();
+        var roles = new SnapshotRoles().Reports(device.Bed.Store);
         foreach (var point in device.Bed.Catalog.Points)
-            ids[point.Id] = $"<point {point.Reason}{(point.Id == device.Bed.Catalog.PendingUpdatePointId ? " pending" : "")}>";
-        foreach (var report in FailureReports.All(device.Bed.Store))
-        {
-            ids[report.Id] = "<failure report>";
-            ids[report.OperationId!] = "<operation>";
-        }
-        string text = $"update (failed):\n{failed.StdOut}\nboot-check:\n{counted.StdOut}\nboot-check --shutdown:\n{shutdown.StdOut}";
-        foreach (var (id, role) in ids)
-            text = text.Replace(id, role);
+            roles.Add(point.Id, $"point {point.Reason}{(point.Id == device.Bed.Catalog.PendingUpdatePointId ? " pending" : "")}");
+        string text = roles.Apply($"update (failed):\n{failed.StdOut}\nboot-check:\n{counted.StdOut}\nboot-check --shutdown:\n{shutdown.StdOut}");
         Snapshooter.Xunit.Snapshot.Match(text);
     }
 

@@ -101,6 +101,35 @@ public sealed class CliContractTests
     }
 
     [Fact]
+    public void EachCommandsHelpHasItsUsageEveryOptionItsExitCodesAndAnExample()
+    {
+        foreach (var spec in Kernel.Update.Rollback.Cli.Commands.CommandTable.Specs)
+        {
+            if (spec.Hidden)
+                continue;
+            string help = Kernel.Update.Rollback.Cli.Commands.HelpCommand.ForCommand(spec);
+            Assert.StartsWith("usage: rollbackctl " + spec.Name, help);
+            foreach (var option in spec.Options)
+                Assert.Contains("\n  " + option.Name, help);
+            Assert.Equal(spec.HasJson, help.Contains("\n  --json", StringComparison.Ordinal));
+            Assert.Contains("Exit codes:\n  0", help);
+            Assert.Contains("Examples:\n  rollbackctl " + spec.Name, help);
+        }
+        var cli = CliRunner.Run("help", "rollback").EnsureSuccess();
+        Assert.Contains("--incremental", cli.StdOut);
+        Assert.Equal(cli.StdOut, CliRunner.Run("rollback", "--help").EnsureSuccess().StdOut);
+        Assert.Equal(2, CliRunner.Run("help", "rollbak").ExitCode);
+    }
+
+    [Fact]
+    public void ACommandWithoutJsonRefusesJsonAndSaysSoInJson()
+    {
+        var result = CliRunner.Run("demo", "--json").Expect(2);
+        using var json = result.Json();
+        Assert.Contains("no --json form", json.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
     public void TheDemoRunsEndToEndAndProvesTheRestore()
     {
         using var dir = new TempDirectory();

@@ -17,7 +17,11 @@ internal static class Program
         }
         catch (RollbackException e)
         {
+            // A script that asked for --json gets its one JSON document even when the command line is wrong.
             Console.Error.WriteLine("rollbackctl: " + e.Message);
+            if (args.Contains("--json"))
+                Console.Out.WriteLine(System.Text.Json.JsonSerializer.Serialize(new ErrorOutput(e.Message, e.Kind.ToString(), e.ExitCode),
+                    CliJsonContext.Default.ErrorOutput));
             return e.ExitCode;
         }
         // A factory over our one provider, without LoggerFactory.Create's service container: less to start for a

@@ -75,6 +75,8 @@ internal static class ArgumentParser
                 throw ParsedArguments.Usage($"'{spec.Name}' got an unexpected argument '{positionals[spec.MaxPositionals]}': {spec.Synopsis}");
             if (passThrough.Count > 0 && !spec.AcceptsPassThrough)
                 throw ParsedArguments.Usage($"'{spec.Name}' takes no command after --");
+            if (parsed.Has("--json") && !spec.HasJson)
+                throw ParsedArguments.Usage($"'{spec.Name}' has no --json form: its output is for people");
         }
         return parsed;
     }

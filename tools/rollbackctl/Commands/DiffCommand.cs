@@ -10,6 +10,9 @@ namespace Kernel.Update.Rollback.Cli.Commands;
 /// <summary><c>rollbackctl diff ID [--components a,b] [--json]</c>: what changed live since a recovery point.</summary>
 internal static class DiffCommand
 {
+    // A person reads the first changes; the rest are a count (a whole new tree would be thousands of lines).
+    private const int ChangesShown = 30;
+
     public static int Run(CliContext context)
     {
         var config = context.Config;
@@ -42,8 +45,11 @@ internal static class DiffCommand
             context.Out.WriteLine(component.Changes.Count == 0
                 ? $"{component.Name} ({component.Path}): unchanged since {point.Id}"
                 : $"{component.Name} ({component.Path}): {component.Changes.Count} change(s) since {point.Id}");
-            foreach (var change in component.Changes)
-                context.Out.WriteLine($"  {change.Kind,-9} {change.Path}  ({change.Detail})");
+            int shown = context.Verbose ? component.Changes.Count : Math.Min(component.Changes.Count, ChangesShown);
+            for (int i = 0; i < shown; i++)
+                context.Out.WriteLine($"  {component.Changes[i].Kind,-9} {component.Changes[i].Path}  ({component.Changes[i].Detail})");
+            if (shown < component.Changes.Count)
+                context.Out.WriteLine($"  ... and {component.Changes.Count - shown} more (--verbose shows all, --json lists all)");
         }
         return 0;
     }

@@ -14,7 +14,7 @@ internal static class ListCommand
         if (context.Json)
         {
             var listed = points.Select(p => new ListedPoint(p.Id, p.Sequence, p.Name, p.Reason, p.Created, p.LastKnownGood, p.Protected,
-                p.Components.Select(c => c.Name).ToList(), p.Components.Sum(c => c.DataBytes))).ToList();
+                p.Components.Select(c => c.Name).ToList(), p.Components.Sum(c => c.DataBytes)) { PendingUpdate = p.Id == store.Catalog.PendingUpdatePointId }).ToList();
             context.Out.WriteLine(JsonSerializer.Serialize(new ListOutput(store.Layout.Root, listed), CliJsonContext.Default.ListOutput));
             return 0;
         }

@@ -56,20 +56,20 @@ internal static class RollbackCommand
         if (outcome is null)
         {
             if (context.Json)
-                context.Out.WriteLine("{ \"recovered\": false }");
+                context.Out.WriteLine(JsonSerializer.Serialize(new NothingRecoveredOutput(false), CliJsonContext.Default.NothingRecoveredOutput));
             else
                 context.Out.WriteLine("Nothing was interrupted.");
             return 0;
         }
-        return Print(context, outcome);
+        return Print(context, outcome, recovered: true);
     }
 
-    private static int Print(CliContext context, RollbackOutcome outcome)
+    private static int Print(CliContext context, RollbackOutcome outcome, bool? recovered = null)
     {
         if (outcome.Components.Count == 0)
         {
             if (context.Json)
-                context.Out.WriteLine(JsonSerializer.Serialize(new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [], null, []),
+                context.Out.WriteLine(JsonSerializer.Serialize(new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [], null, []) { Recovered = recovered },
                     CliJsonContext.Default.RollbackOutput));
             else
                 context.Out.WriteLine($"Nothing differs from {outcome.PointId}: nothing was changed.");
@@ -78,7 +78,10 @@ internal static class RollbackCommand
         if (context.Json)
         {
             var steps = outcome.Steps.Select(s => new RollbackStepOutput(s.Component, s.Step, s.Phase.ToString())).ToList();
-            var output = new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [.. outcome.Components], outcome.SafetyPointId, steps);
+            var output = new RollbackOutput(outcome.OperationId, outcome.PointId, outcome.Phase.ToString(), [.. outcome.Components], outcome.SafetyPointId, steps)
+            {
+                Recovered = recovered,
+            };
             context.Out.WriteLine(JsonSerializer.Serialize(output, CliJsonContext.Default.RollbackOutput));
         }
         else
@@ -89,25 +92,27 @@ internal static class RollbackCommand
             PrintOrder(context, outcome, ComponentSteps.ServicesStarted, "services started, in order");
             if (outcome.SafetyPointId is not null)
                 context.Out.WriteLine($"  safety point (to undo this rollback): {outcome.SafetyPointId}");
+            if (context.Verbose)
+            {
+                var table = new Table("STEP", "COMPONENT", "PHASE");
+                foreach (var step in outcome.Steps)
+                    table.Add(step.Step, step.Component, step.Phase.ToString());
+                context.Out.WriteLine("  every journaled step, in order:");
+                context.Out.Write(Indent(table.ToString(), "    "));
+            }
         }
         return outcome.Phase == RollbackPhase.Completed ? 0 : 1;
     }
 
-    /// <summary>A progress line on stderr, rewritten in place, only when stderr is a terminal and the output is for people.</summary>
-    private static IProgress<RollbackProgress>? Progress(CliContext context)
-    {
-        if (context.Json || Console.IsErrorRedirected)
-            return null;
-        return new ProgressLine();
-    }
+    /// <summary>A progress bar on stderr, rewritten in place, only when stderr is a terminal and the output is for people.</summary>
+    private static IProgress<RollbackProgress>? Progress(CliContext context) => ProgressBar.Wanted(context.Json) ? new RollbackProgressBar() : null;
 
-    private sealed class ProgressLine : IProgress<RollbackProgress>
+    private sealed class RollbackProgressBar : IProgress<RollbackProgress>
     {
         public void Report(RollbackProgress value)
         {
             string bytes = value.BytesTotal > 0 ? $"  {Units.Bytes(value.BytesDone)} of {Units.Bytes(value.BytesTotal)}" : "";
-            string line = $"[{value.Percent,3}%] {value.Phase}{(value.Component is null ? "" : " " + value.Component)}{bytes}";
-            Console.Error.Write("\r" + line.PadRight(72));
+            ProgressBar.Draw(value.Percent, $"{value.Phase}{(value.Component is null ? "" : " " + value.Component)}{bytes}");
             if (value.Percent >= 100)
                 Console.Error.WriteLine();
         }
@@ -119,6 +124,9 @@ internal static class RollbackCommand
         if (components.Count > 0)
             context.Out.WriteLine($"  {label}: {string.Join(", ", components)}");
     }
+
+    private static string Indent(string text, string indent) =>
+        string.Concat(text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => indent + line + "\n"));
 
     private static string Actor() => Audit.AuditLog.CurrentActor;
 }

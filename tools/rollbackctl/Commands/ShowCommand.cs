@@ -31,7 +31,8 @@ internal static class ShowCommand
         context.Out.WriteLine();
         var table = new Table("COMPONENT", "CATEGORY", "PATH", "ENTRIES", "FILES", "DATA", "ADDED", "MANIFEST");
         foreach (var c in point.Components)
-            table.Add(c.Name, c.Category, c.Path, c.Entries.ToString(), c.Files.ToString(), Units.Bytes(c.DataBytes), Units.Bytes(c.AddedBytes), c.Manifest[..12]);
+            table.Add(c.Name, c.Category, c.Path, c.Entries.ToString(), c.Files.ToString(), Units.Bytes(c.DataBytes), Units.Bytes(c.AddedBytes),
+                context.Verbose ? c.Manifest : c.Manifest[..12]);
         context.Out.Write(table.ToString());
         foreach (var report in reports)
             PrintReport(context, point.Id, report);
@@ -56,7 +57,7 @@ internal static class ShowCommand
         foreach (var log in report.Logs)
         {
             o.WriteLine($"  log of {log.Component}/{log.Service}:");
-            foreach (string line in log.Lines.TakeLast(10))
+            foreach (string line in context.Verbose ? log.Lines : log.Lines.TakeLast(10))
                 o.WriteLine("    " + line);
         }
     }

@@ -15,7 +15,7 @@ internal static class SnapshotCommand
         var request = new SnapshotRequest(context.Args.Value("--name"), RecoveryPointReason.Manual, context.Args.List("--components"));
         var clock = Stopwatch.StartNew();
         RecoveryPointRecord point;
-        using (new ProgressLine(request.Counters))
+        using (new ProgressLine(request.Counters, context.Json))
             point = new Snapshotter(config, context.Logger).Create(request);
         clock.Stop();
         long read = point.Components.Sum(c => c.ReadBytes);

@@ -20,6 +20,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(DiffOutput))]
 [JsonSerializable(typeof(RollbackOutput))]
 [JsonSerializable(typeof(RollbackStepOutput))]
+[JsonSerializable(typeof(NothingRecoveredOutput))]
 [JsonSerializable(typeof(MarkGoodOutput))]
 [JsonSerializable(typeof(BootCheckOutput))]
 [JsonSerializable(typeof(ShutdownOutput))]
@@ -34,7 +35,11 @@ internal sealed record SnapshotOutput(string Id, long Sequence, string Name, Rec
 internal sealed record ListOutput(string Store, List<ListedPoint> Points);
 
 internal sealed record ListedPoint(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
-    bool LastKnownGood, bool Protected, List<string> Components, long DataBytes);
+    bool LastKnownGood, bool Protected, List<string> Components, long DataBytes)
+{
+    /// <summary>The PreUpdate point of the update waiting for 'mark-good' (never pruned).</summary>
+    public bool PendingUpdate { get; init; }
+}
 
 internal sealed record VerifyOutput(bool Ok, int PointsChecked, int ManifestsChecked, long ChunksChecked, long BytesChecked, List<VerifyProblemOutput> Problems);
 
@@ -55,7 +60,14 @@ internal sealed record DiffComponent(string Name, string Path, List<DiffChange> 
 internal sealed record DiffChange(string Path, string Kind, string Detail);
 
 internal sealed record RollbackOutput(string OperationId, string PointId, string Phase, List<string> Components, string? SafetyPointId,
-    List<RollbackStepOutput> Steps);
+    List<RollbackStepOutput> Steps)
+{
+    /// <summary>Set by 'recover' only: true, the operation a crash interrupted was finished or reverted.</summary>
+    public bool? Recovered { get; init; }
+}
+
+/// <summary>'recover' when no operation was interrupted.</summary>
+internal sealed record NothingRecoveredOutput(bool Recovered);
 
 /// <summary>One journaled step of a rollback, in the order it happened.</summary>
 internal sealed record RollbackStepOutput(string Component, string Step, string Phase);

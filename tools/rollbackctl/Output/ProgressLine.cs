@@ -3,17 +3,17 @@ using Kernel.Update.Rollback.Capture;
 
 namespace Kernel.Update.Rollback.Cli.Output;
 
-/// <summary>A self-rewriting progress line on stderr, shown only when stderr is a terminal (never in logs or pipes).</summary>
+/// <summary>A snapshot's progress bar, redrawn four times a second from its counters while it runs.</summary>
 internal sealed class ProgressLine : IDisposable
 {
     private readonly Timer? _timer;
     private readonly SnapshotCounters _counters;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
 
-    public ProgressLine(SnapshotCounters counters)
+    public ProgressLine(SnapshotCounters counters, bool json)
     {
         _counters = counters;
-        if (!Console.IsErrorRedirected)
+        if (ProgressBar.Wanted(json))
             _timer = new Timer(_ => Draw(), null, 250, 250);
     }
 
@@ -21,9 +21,10 @@ internal sealed class ProgressLine : IDisposable
     {
         double seconds = Math.Max(_clock.Elapsed.TotalSeconds, 0.001);
         long read = Interlocked.Read(ref _counters.BytesRead);
-        Console.Error.Write(
-            $"\r{_counters.Phase,-10} {_counters.EntriesScanned} entries, {Interlocked.Read(ref _counters.FilesRead)}/{_counters.FilesToRead} files, " +
-            $"{Units.Bytes(read)}/{Units.Bytes(_counters.BytesToRead)} at {Units.Bytes((long)(read / seconds))}/s   ");
+        long total = _counters.BytesToRead;
+        int percent = total > 0 ? (int)(read * 100 / total) : 0;
+        ProgressBar.Draw(percent, $"{_counters.Phase}: {_counters.EntriesScanned} entries, {Interlocked.Read(ref _counters.FilesRead)}/{_counters.FilesToRead} files, " +
+            $"{Units.Bytes(read)} of {Units.Bytes(total)} at {Units.Bytes((long)(read / seconds))}/s");
     }
 
     public void Dispose()
@@ -31,6 +32,6 @@ internal sealed class ProgressLine : IDisposable
         if (_timer is null)
             return;
         _timer.Dispose();
-        Console.Error.Write("\r" + new string(' ', 100) + "\r");
+        ProgressBar.Clear();
     }
 }
