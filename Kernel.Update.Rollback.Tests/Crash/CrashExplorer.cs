@@ -62,7 +62,7 @@ internal sealed class CrashExplorer : IDisposable
                 var damage = CrashDamages.OfSeed(seed);
                 try
                 {
-                    WaitForLocksToDrop();
+                    WaitForLocksToDrop(_root);
                     CrashStateWriter.Write(_root, observer.Durable, damage, seed * 7919 + cut);
                     await recover();
                     check();
@@ -82,9 +82,9 @@ internal sealed class CrashExplorer : IDisposable
     /// descriptor is O_CLOEXEC, but between fork and exec it is still open). Wait that moment out before recovering,
     /// reading /proc/locks: taking the lock to test it would open a descriptor the next fork could copy in turn.
     /// </summary>
-    private void WaitForLocksToDrop()
+    public static void WaitForLocksToDrop(string root)
     {
-        string lockFile = Path.Combine(_root, "store", "lock");
+        string lockFile = Path.Combine(root, "store", "lock");
         if (!Posix.TryLStat(lockFile, out var status))
             return;
         string inode = $":{status.Inode} "; // "1: FLOCK  ADVISORY  WRITE pid maj:min:inode start end"
