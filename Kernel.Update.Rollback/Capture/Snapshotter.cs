@@ -3,6 +3,7 @@ using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Configuration;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Restore.Subvolumes;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Chunking;
@@ -86,6 +87,9 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             foreach (var capture in captures)
                 point.Components.Add(WriteManifest(store, capture, request.Written));
             Posix.FsyncDirectory(layout.Manifests);
+            for (int i = 0; i < captures.Count; i++)
+                if (captures[i].Component.IsTree)
+                    point.Components[i].Subvolume = SubvolumeSnapshots.TryTake(layout, point.Id, captures[i].Component.Name, captures[i].AbsoluteRoot, logger);
 
             var next = CatalogEdit.Copy(store.Catalog);
             next.NextSequence++;
