@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Restore.Subvolumes;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Native;
@@ -61,6 +62,22 @@ public sealed class SubvolumeFastPathTests
     }
 
     [BtrfsFact]
+    public void ASmallChangeIsRestoredInPlaceWhereThatIsFaster()
+    {
+        using var fs = new BtrfsMount();
+        using var bed = Bed(fs);
+        var point = bed.Snapshot("before");
+        var before = Tree(bed.Live("opt/app"));
+        File.WriteAllText(bed.Live("opt/app/etc/app.conf"), "v2\n");
+        ulong device = Posix.LStat(bed.Live("opt/app")).Device;
+
+        CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes").EnsureSuccess();
+
+        Assert.Equal(before, Tree(bed.Live("opt/app")));
+        Assert.Equal(device, Posix.LStat(bed.Live("opt/app")).Device);
+    }
+
+    [BtrfsFact]
     public void ASubvolumeInUseIsRestoredFromTheChunkStoreInPlace()
     {
         using var fs = new BtrfsMount();
@@ -111,7 +128,7 @@ public sealed class SubvolumeFastPathTests
         string updatedPoint = bed.Snapshot("updated").Id;
         void Reset() => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", updatedPoint, "--yes").EnsureSuccess();
 
-        var delays = CliRunner.KillMoments(bed.ConfigPath, 5,
+        var delays = CliRunner.KillMoments(bed.ConfigPath, 4,
             () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes").EnsureSuccess(), Reset);
         int inside = 0;
         foreach (int delay in delays)
@@ -128,7 +145,8 @@ public sealed class SubvolumeFastPathTests
         Assert.True(inside >= 2, $"only {inside} of {delays.Length} kills landed inside an operation");
     }
 
-    /// <summary>A bed on the btrfs whose component opt/app is a subvolume holding a binary, a config and 20 data files.</summary>
+    /// <summary>A bed on the btrfs whose component opt/app is a subvolume holding a binary, a config, 20 data files and
+    /// a blob as large as the smallest change a swap is tried for.</summary>
     private static StoreTestBed Bed(BtrfsMount fs, string? extraJson = null)
     {
         var bed = new StoreTestBed("""[{ "name": "app", "category": "SystemServices", "path": "opt/app" }]""", extraJson, baseDirectory: fs.Root);
@@ -144,10 +162,13 @@ public sealed class SubvolumeFastPathTests
         File.WriteAllText(bed.Live("opt/app/etc/app.conf"), "v1\n");
         for (int i = 0; i < 20; i++)
             File.WriteAllText(bed.Live($"opt/app/data/{i}.dat"), $"record {i}\n");
+        var blob = new byte[SubvolumeSwap.WorthBytes];
+        random.NextBytes(blob);
+        File.WriteAllBytes(bed.Live("opt/app/data/blob"), blob);
         return bed;
     }
 
-    /// <summary>The update: a new binary and config, a data file gone, one added.</summary>
+    /// <summary>The update: a new binary and config, a data file and the blob gone, one added.</summary>
     private static void Update(StoreTestBed bed)
     {
         var binary = new byte[310_000];
@@ -155,6 +176,7 @@ public sealed class SubvolumeFastPathTests
         File.WriteAllBytes(bed.Live("opt/app/bin/app"), binary);
         File.WriteAllText(bed.Live("opt/app/etc/app.conf"), "v2\n");
         File.Delete(bed.Live("opt/app/data/7.dat"));
+        File.Delete(bed.Live("opt/app/data/blob"));
         File.WriteAllText(bed.Live("opt/app/data/new.dat"), "new\n");
     }
 

@@ -252,7 +252,8 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                 written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
                 _blockPlans.Remove(name);
             }
-            else if (SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
+            else if (SubvolumeSwap.IsWorthIt(toTarget ? _plans.GetValueOrDefault(name) : null)
+                && SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
             {
                 foreach (var entry in (toTarget ? _plans.GetValueOrDefault(name)?.Create : null) ?? [])
                     written += entry.DataLength;

@@ -18,7 +18,7 @@ internal static class SubvolumeUsers
             var fields = line.Split(' ', 6);
             if (fields.Length < 5)
                 continue;
-            string mountPoint = fields[4].Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
+            string mountPoint = Block.MountTable.Unescape(fields[4]);
             if (mountPoint == path || mountPoint.StartsWith(path + "/", StringComparison.Ordinal))
                 return $"a file system is mounted at {mountPoint}";
         }
