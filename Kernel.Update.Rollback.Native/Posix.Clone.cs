@@ -14,15 +14,16 @@ public static unsafe partial class Posix
     }
 
     /// <summary>
-    /// Like <see cref="FiClone"/> but returns false when the file system cannot reflink (EOPNOTSUPP) or the
-    /// files are on different file systems (EXDEV), so the caller can fall back to copying.
+    /// Like <see cref="FiClone"/> but returns false when the file system cannot reflink (EOPNOTSUPP), the files
+    /// are on different file systems (EXDEV), or these two files cannot share extents (EINVAL: e.g. one of them is
+    /// nodatacow on btrfs, or block sizes differ), so the caller can fall back to copying.
     /// </summary>
     public static bool TryFiClone(SafeFileHandle dst, SafeFileHandle src)
     {
         int errno = FiCloneCore(dst, src);
         if (errno is 0)
             return true;
-        if (errno is (int)Errno.EOPNOTSUPP or (int)Errno.EXDEV)
+        if (errno is (int)Errno.EOPNOTSUPP or (int)Errno.EXDEV or (int)Errno.EINVAL)
             return false;
         ThrowHelper.ThrowNative("ioctl", null, errno, "FICLONE");
         return false;

@@ -14,9 +14,10 @@ internal sealed class StoreTestBed : IDisposable
 {
     private readonly TempDirectory _dir;
 
-    public StoreTestBed(string componentsJson, string? extraJson = null, string? storeDirectory = null)
+    /// <param name="baseDirectory">where the bed's directory is made (a test's own file system), or null for /tmp.</param>
+    public StoreTestBed(string componentsJson, string? extraJson = null, string? storeDirectory = null, string? baseDirectory = null)
     {
-        _dir = new TempDirectory();
+        _dir = new TempDirectory(baseDirectory);
         Root = _dir.CreateSubdirectory("device");
         Store = storeDirectory ?? _dir.Combine("store");
         ConfigPath = _dir.Combine("rollback.json");
@@ -25,9 +26,10 @@ internal sealed class StoreTestBed : IDisposable
             """);
     }
 
-    public static StoreTestBed WithOneTree(string name = "tree", string path = "tree", string? extraJson = null, string? storeDirectory = null)
+    public static StoreTestBed WithOneTree(string name = "tree", string path = "tree", string? extraJson = null, string? storeDirectory = null,
+        string? baseDirectory = null)
     {
-        var bed = new StoreTestBed($$"""[{ "name": "{{name}}", "category": "Other", "path": "{{path}}" }]""", extraJson, storeDirectory);
+        var bed = new StoreTestBed($$"""[{ "name": "{{name}}", "category": "Other", "path": "{{path}}" }]""", extraJson, storeDirectory, baseDirectory);
         Directory.CreateDirectory(bed.Live(path));
         return bed;
     }

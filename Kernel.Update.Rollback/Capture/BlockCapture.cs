@@ -21,8 +21,9 @@ internal sealed class BlockCapture : IDisposable
     /// <summary>Bytes a worker reads at a time: a multiple of any chunk size and sector size in use.</summary>
     public const int RegionLength = 8 << 20;
 
-    private BlockCapture(ComponentCapture capture, SafeFileHandle handle, bool direct, long size, int chunkSize)
+    private BlockCapture(ComponentCapture capture, SafeFileHandle handle, bool direct, long size, int chunkSize, BlockChunking chunking)
     {
+        Chunking = chunking;
         Capture = capture;
         Handle = handle;
         Direct = direct;
@@ -49,10 +50,29 @@ internal sealed class BlockCapture : IDisposable
     public long Size { get; }
     public int ChunkSize { get; }
     public ManifestEntry Image { get; }
+    public BlockChunking Chunking { get; }
+
+    // Content-defined chunks by region offset, put together by Complete once every region is read.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, ChunkRef[]> _regionChunks = new();
+
+    /// <summary>Records a region's content-defined chunks (<see cref="BlockChunking.ContentDefined"/> only).</summary>
+    public void SetRegionChunks(long offset, ChunkRef[] chunks) => _regionChunks[offset] = chunks;
+
+    /// <summary>Puts the image's chunk list together from its regions' (content-defined chunking only; fixed chunks
+    /// are written into place as they are read).</summary>
+    public void Complete()
+    {
+        if (Chunking != BlockChunking.ContentDefined)
+            return;
+        var all = new List<ChunkRef>();
+        for (long offset = 0; offset < Size; offset += RegionLength)
+            all.AddRange(_regionChunks[offset]);
+        Image.Chunks = [.. all];
+    }
 
     /// <summary>Opens the device or image file of <paramref name="component"/> at <paramref name="path"/> (a symlink such as
     /// /dev/disk/by-label/... is followed: it is the configuration's name for the device).</summary>
-    public static BlockCapture Open(Component component, string path, int chunkSize)
+    public static BlockCapture Open(Component component, string path, int chunkSize, BlockChunking chunking = BlockChunking.Fixed)
     {
         FileStatus status;
         try
@@ -79,7 +99,7 @@ internal sealed class BlockCapture : IDisposable
         long size = device ? BlockDevice.GetSize(handle) : status.Size;
         if (device && (size % BlockDevice.GetLogicalSectorSize(handle) != 0 || RegionLength % BlockDevice.GetLogicalSectorSize(handle) != 0))
             throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {component.Name}: block {path} has a size or sector size that direct reads cannot cover");
-        return new BlockCapture(new ComponentCapture(component, path), handle, device, size, chunkSize);
+        return new BlockCapture(new ComponentCapture(component, path), handle, device, size, chunkSize, chunking);
     }
 
     /// <summary>The regions the device is read in, for the workers.</summary>

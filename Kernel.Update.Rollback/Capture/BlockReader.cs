@@ -1,5 +1,7 @@
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
+using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Manifests;
 
 namespace Kernel.Update.Rollback.Capture;
 
@@ -14,16 +16,23 @@ internal sealed class BlockReader : IDisposable
 
     private readonly ChunkStorer _storer;
     private readonly SnapshotCounters _counters;
-    private readonly AlignedBuffer _buffer = new(ReadLength, 4096, zero: false);
+    private readonly ChunkerParameters _cdc;
+    private AlignedBuffer _buffer = new(ReadLength, 4096, zero: false);
 
-    public BlockReader(ChunkSink sink, int compressionLevel, int maxChunkLength, SnapshotCounters counters)
+    public BlockReader(ChunkSink sink, int compressionLevel, ChunkerParameters chunking, SnapshotCounters counters)
     {
-        _storer = new ChunkStorer(sink, compressionLevel, maxChunkLength, counters);
+        _storer = new ChunkStorer(sink, compressionLevel, chunking.MaxSize, counters);
         _counters = counters;
+        _cdc = chunking;
     }
 
     public void Read(BlockRegion region)
     {
+        if (region.Block.Chunking == BlockChunking.ContentDefined)
+        {
+            ReadContentDefined(region);
+            return;
+        }
         var block = region.Block;
         long position = region.Offset;
         long end = region.Offset + region.Length;
@@ -31,29 +40,58 @@ internal sealed class BlockReader : IDisposable
         {
             int want = (int)Math.Min(ReadLength, end - position);
             var span = _buffer.GetSpan()[..want];
-            int got;
-            try
-            {
-                got = RandomAccess.Read(block.Handle, span, position);
-            }
-            catch (IOException e)
-            {
-                throw new RollbackException(RollbackErrorKind.Failed,
-                    $"component {block.Capture.Component.Name}: block {block.Capture.AbsoluteRoot} cannot be read at offset {position}: {e.Message}");
-            }
-            if (got != want)
-                throw new RollbackException(RollbackErrorKind.Failed,
-                    $"component {block.Capture.Component.Name}: block {block.Capture.AbsoluteRoot} ended at {position + got} while {block.Size} bytes were expected (it shrank while it was read)");
-            Interlocked.Add(ref _counters.BytesRead, got);
+            ReadExactly(block, span, position);
             int index = (int)(position / block.ChunkSize);
-            for (int at = 0; at < got; at += block.ChunkSize, index++)
+            for (int at = 0; at < want; at += block.ChunkSize, index++)
             {
-                var chunk = span.Slice(at, Math.Min(block.ChunkSize, got - at));
+                var chunk = span.Slice(at, Math.Min(block.ChunkSize, want - at));
                 block.Image.Chunks[index] = _storer.Store(chunk, ZeroChunks.HashOf(chunk), block.Capture);
             }
-            position += got;
+            position += want;
         }
         Interlocked.Add(ref block.Capture.ReadBytes, region.Length);
+    }
+
+    /// <summary>The measurement's alternative (<see cref="BlockChunking.ContentDefined"/>): the whole region in one
+    /// buffer, cut by FastCDC with the store's chunk sizes, its last chunk ending at the region's end.</summary>
+    private void ReadContentDefined(BlockRegion region)
+    {
+        var block = region.Block;
+        if (_buffer.Length < BlockCapture.RegionLength)
+        {
+            ((IDisposable)_buffer).Dispose();
+            _buffer = new AlignedBuffer(BlockCapture.RegionLength, 4096, zero: false);
+        }
+        var all = _buffer.GetSpan()[..region.Length];
+        for (int at = 0; at < region.Length; at += ReadLength)
+            ReadExactly(block, all.Slice(at, Math.Min(ReadLength, region.Length - at)), region.Offset + at);
+        var chunks = new List<ChunkRef>();
+        while (all.Length > 0)
+        {
+            int cut = FastCdc.NextCut(all, _cdc, isFinal: true);
+            chunks.Add(_storer.Store(all[..cut], ZeroChunks.HashOf(all[..cut]), block.Capture));
+            all = all[cut..];
+        }
+        block.SetRegionChunks(region.Offset, [.. chunks]);
+        Interlocked.Add(ref block.Capture.ReadBytes, region.Length);
+    }
+
+    private void ReadExactly(BlockCapture block, Span<byte> span, long position)
+    {
+        int got;
+        try
+        {
+            got = RandomAccess.Read(block.Handle, span, position);
+        }
+        catch (IOException e)
+        {
+            throw new RollbackException(RollbackErrorKind.Failed,
+                $"component {block.Capture.Component.Name}: block {block.Capture.AbsoluteRoot} cannot be read at offset {position}: {e.Message}");
+        }
+        if (got != span.Length)
+            throw new RollbackException(RollbackErrorKind.Failed,
+                $"component {block.Capture.Component.Name}: block {block.Capture.AbsoluteRoot} ended at {position + got} while {block.Size} bytes were expected (it shrank while it was read)");
+        Interlocked.Add(ref _counters.BytesRead, got);
     }
 
     /// <summary>Writes the frame still being filled. Call once the worker has read its last region.</summary>

@@ -24,6 +24,9 @@ public sealed record SnapshotRequest(string? Name, RecoveryPointReason Reason, I
 
     /// <summary>What the same catalog commit that adds the point also records about the update in progress.</summary>
     public UpdateMark Update { get; init; }
+
+    /// <summary>How block components are cut: fixed chunks always, except in the chunking measurement.</summary>
+    internal BlockChunking BlockChunking { get; init; }
 }
 
 /// <summary>How a recovery point's commit changes the pending-update state: atomically with the point, so a crash

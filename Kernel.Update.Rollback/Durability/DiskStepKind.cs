@@ -8,6 +8,7 @@ internal enum DiskStepKind
     CreateFile,
     Write,
     SetLength,
+    CloneFile,
 
     // Names and metadata in a directory: durable only after FsyncDirectory of that directory or SyncFileSystem.
     CreateDirectory,
@@ -18,6 +19,8 @@ internal enum DiskStepKind
     Unlink,
     RemoveDirectory,
     RemoveTree,
+    CreateSubvolumeSnapshot,
+    DeleteSubvolume,
     SetOwner,
     SetMode,
     SetTimes,

@@ -64,6 +64,16 @@ internal static class DiskSteps
         step.Done();
     }
 
+    /// <summary>FICLONE: <paramref name="destination"/> shares all of <paramref name="source"/>'s extents; false where
+    /// the file system cannot (the caller writes the data instead).</summary>
+    public static bool TryCloneFile(SafeFileHandle destination, SafeFileHandle source)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.CloneFile, handle: destination));
+        bool cloned = Posix.TryFiClone(destination, source);
+        step.Done();
+        return cloned;
+    }
+
     // ---- syncs ----
 
     /// <summary>fsync(2): the file's data and metadata. A failed sync is not retried by callers: the kernel may
@@ -156,6 +166,21 @@ internal static class DiskSteps
     {
         var step = Begin(new DiskStep(DiskStepKind.RemoveTree, path));
         Directory.Delete(path, recursive: true);
+        step.Done();
+    }
+
+    /// <summary>A btrfs snapshot of subvolume <paramref name="source"/> as <paramref name="name"/> in <paramref name="directory"/>.</summary>
+    public static void CreateSubvolumeSnapshot(string source, string directory, string name, bool readOnly)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.CreateSubvolumeSnapshot, Path.Combine(directory, name)));
+        Btrfs.CreateSnapshot(source, directory, name, readOnly);
+        step.Done();
+    }
+
+    public static void DeleteSubvolume(string directory, string name)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.DeleteSubvolume, Path.Combine(directory, name)));
+        Btrfs.DeleteSubvolume(directory, name);
         step.Done();
     }
 

@@ -5,6 +5,7 @@ using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Restore;
 using Kernel.Update.Rollback.Restore.Block;
 using Kernel.Update.Rollback.Restore.Live;
+using Kernel.Update.Rollback.Restore.Subvolumes;
 using Kernel.Update.Rollback.Services;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
@@ -39,6 +40,8 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     private readonly Dictionary<string, Manifest> _live = new(StringComparer.Ordinal);
     private readonly Dictionary<string, LivePlan> _plans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BlockPlan> _blockPlans = new(StringComparer.Ordinal);
+    // Files of each plan whose content a live file already holds, to clone rather than write (reflinks).
+    private readonly Dictionary<string, Dictionary<ManifestEntry, ManifestEntry>> _clones = new(StringComparer.Ordinal);
     private string? _safetyPointTakenHere;
     private ChunkStage? _stage;
 
@@ -90,6 +93,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
         var chunks = new List<(Hash256, int)>();
         _plans.Clear();
         _blockPlans.Clear();
+        _clones.Clear();
         _bytesTotal = _bytesDone = 0;
         foreach (string name in journal.State.Components)
         {
@@ -105,9 +109,16 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                         chunks.Add((blockPlan.Target.Chunks[index].Hash, blockPlan.Target.Chunks[index].Length));
                 continue;
             }
-            var plan = fresh && _live.TryGetValue(name, out var now)
-                ? ManifestComparer.Compare(now, target[name])
-                : live.Diff(Component(point, name), target[name]);
+            LivePlan plan;
+            if (fresh && _live.TryGetValue(name, out var now))
+            {
+                plan = ManifestComparer.Compare(now, target[name]);
+                _clones[name] = ReflinkSources.Match(now, plan);
+            }
+            else
+            {
+                plan = live.Diff(Component(point, name), target[name]);
+            }
             _plans[name] = plan;
             foreach (var entry in plan.Create)
                 _bytesTotal += entry.DataLength;
@@ -241,13 +252,23 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                 written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
                 _blockPlans.Remove(name);
             }
+            else if (SubvolumeSwap.IsWorthIt(toTarget ? _plans.GetValueOrDefault(name) : null)
+                && SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
+            {
+                foreach (var entry in (toTarget ? _plans.GetValueOrDefault(name)?.Create : null) ?? [])
+                    written += entry.DataLength;
+                _plans.Remove(name);
+                _clones.Remove(name);
+            }
             else
             {
                 var plan = toTarget ? _plans.GetValueOrDefault(name) : null;
-                var done = live.Restore(point, record, cancellation, plan, plan is null ? null : _stage); // durable (syncfs) before it returns
+                var done = live.Restore(point, record, cancellation, plan, plan is null ? null : _stage,
+                    plan is null ? null : _clones.GetValueOrDefault(name)); // durable (syncfs) before it returns
                 foreach (var entry in done.Create)
                     written += entry.DataLength;
                 _plans.Remove(name);
+                _clones.Remove(name);
             }
             journal.RecordStep(name, step);
             if (toTarget)
@@ -263,6 +284,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     {
         _plans.Clear();
         _blockPlans.Clear();
+        _clones.Clear();
         _live.Clear();
         _target.Clear();
         _safetyPointTakenHere = null;

@@ -155,6 +155,12 @@ public sealed class RecoveryStore
                 manifests.Add(component.Manifest + ".mf");
         removed += RemoveUnnamed(Layout.Manifests, manifests);
         removed += RemoveUnnamed(Layout.Temp, []);
+        var subvolumes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var point in Catalog.Points)
+            foreach (var component in point.Components)
+                if (component.Subvolume)
+                    subvolumes.Add(StoreLayout.SubvolumeName(point.Id, component.Name));
+        removed += RemoveUnnamed(Layout.Subvolumes, subvolumes);
         foreach (string stale in Directory.EnumerateFiles(Layout.Root, ".catalog.tmp-*"))
         {
             DiskSteps.DeleteFile(stale);
@@ -174,7 +180,10 @@ public sealed class RecoveryStore
         {
             if (keep.Contains(Path.GetFileName(path)))
                 continue;
-            if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
+            // A btrfs snapshot (of a pruned point, or of a swap cut short) goes by ioctl: rm cannot remove a read-only one.
+            if (Btrfs.IsSubvolume(path))
+                DiskSteps.DeleteSubvolume(directory, Path.GetFileName(path));
+            else if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
                 DiskSteps.DeleteTree(path);
             else
                 DiskSteps.DeleteFile(path);

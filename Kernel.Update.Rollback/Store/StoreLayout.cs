@@ -17,6 +17,7 @@ public sealed class StoreLayout
         BootState = Path.Combine(Root, "boot-state.json");
         TriggerState = Path.Combine(Root, "trigger-state.json");
         Reports = Path.Combine(Root, "reports");
+        Subvolumes = Path.Combine(Root, "subvolumes");
     }
 
     public string Root { get; }
@@ -34,6 +35,12 @@ public sealed class StoreLayout
 
     /// <summary>Failure reports kept with automatic and emergency rollbacks (see Diagnostics.FailureReports).</summary>
     public string Reports { get; }
+
+    /// <summary>Read-only btrfs snapshots of subvolume components, one per point and component (see Restore.Live.SubvolumeSnapshots).</summary>
+    public string Subvolumes { get; }
+
+    /// <summary>The name, under <see cref="Subvolumes"/>, of <paramref name="component"/>'s btrfs snapshot in point <paramref name="pointId"/>.</summary>
+    public static string SubvolumeName(string pointId, string component) => pointId + "." + component;
 
     public string PackPath(string id) => Path.Combine(Packs, id + ".pack");
     public string IndexPath(string id) => Path.Combine(Packs, id + ".idx");

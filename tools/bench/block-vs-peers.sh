@@ -37,10 +37,8 @@ cleanup() {
 trap cleanup EXIT
 cd "$WORK"
 
-bash "$REPO/tools/scripts/minbase.sh" extract "$WORK/tree" >/dev/null 2>&1
-truncate -s 512M disk.img
-mkfs.ext4 -q -F -d "$WORK/tree" disk.img
-rm -rf "$WORK/tree"
+source "$REPO/tools/bench/minbase-ext4.sh"
+make_minbase_ext4 disk.img
 LOOP=$(losetup --find --show disk.img)
 mkdir -p mnt
 cat >rollback.json <<JSON
@@ -59,9 +57,7 @@ id=$("${R[@]}" list --json | python3 -c 'import json,sys; d=json.load(sys.stdin)
 zstd -3 -T0 -q < "$LOOP" > dev.zst
 casync make --store=castr dev.caibx "$LOOP" >/dev/null
 
-mount "$LOOP" mnt
-summary=$(python3 "$REPO/tools/bench/five-percent-update.py" mnt/usr --edit 0.065 --delete 0 --chmod 0 --add-bytes 0)
-umount mnt
+summary=$(update_minbase_ext4 "$LOOP")
 cp disk.img updated.img
 reset() { dd if=updated.img of="$LOOP" bs=4M conv=fsync status=none; }
 

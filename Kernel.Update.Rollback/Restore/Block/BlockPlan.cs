@@ -30,9 +30,17 @@ public sealed class BlockPlan(ManifestEntry target, List<int> differing)
         }
     }
 
-    public static ManifestEntry ImageOf(Manifest manifest, string component) =>
-        manifest.Find(BlockCapture.ImageName)
-        ?? throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {component}: its manifest has no {BlockCapture.ImageName} entry");
+    public static ManifestEntry ImageOf(Manifest manifest, string component)
+    {
+        var image = manifest.Find(BlockCapture.ImageName)
+            ?? throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {component}: its manifest has no {BlockCapture.ImageName} entry");
+        // Chunk i is compared and written at offset i × size: only fixed chunks (all but the last of one size) allow that.
+        for (int i = 1; i < image.Chunks.Length - 1; i++)
+            if (image.Chunks[i].Length != image.Chunks[0].Length)
+                throw new RollbackException(RollbackErrorKind.InvalidState,
+                    $"component {component}: its snapshot holds chunks of varying size (content-defined), which a block comparison or rollback cannot use");
+        return image;
+    }
 
     /// <summary>Compares two manifests of the same device chunk by chunk.</summary>
     public static BlockPlan Compare(Manifest live, Manifest target, string component)

@@ -24,6 +24,6 @@ public static class MountTable
     }
 
     /// <summary>mountinfo writes space, tab, newline and backslash in paths as octal escapes.</summary>
-    private static string Unescape(string path) =>
+    internal static string Unescape(string path) =>
         path.Replace("\\040", " ").Replace("\\011", "\t").Replace("\\012", "\n").Replace("\\134", "\\");
 }

@@ -22,11 +22,17 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
     private int _temp;
 
     /// <param name="stage">chunks validation already decoded and proved, or null to read every chunk from the packs.</param>
-    public void Apply(ComponentTree tree, LivePlan plan, CancellationToken cancellation = default, ChunkStage? stage = null)
+    /// <param name="clones">files to create paired with live files holding their content (<see cref="ReflinkSources"/>), or null.</param>
+    public void Apply(ComponentTree tree, LivePlan plan, CancellationToken cancellation = default, ChunkStage? stage = null,
+        IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null)
     {
         var manifest = plan.Manifest;
+        // Before anything is removed: the live files cloned from may be among the names the plan removes.
+        var cloned = CloneFromLive(tree, clones, cancellation);
         // Adding, removing or renaming a name moves its directory's mtime: only those directories need theirs set back.
         var changedDirectories = new HashSet<string>(StringComparer.Ordinal);
+        if (clones is { Count: > 0 })
+            changedDirectories.Add(""); // clones are made, or tried, under temporary names in the root
         foreach (string path in plan.Remove)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -50,8 +56,11 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             changedDirectories.Add(Parent(entry.Path));
             if (entry.Kind == EntryKind.Regular)
             {
-                files.Add(entry);
                 relinked.Add(entry.Path);
+                if (cloned.TryGetValue(entry, out string? clone))
+                    Guard(tree, entry.Path, "create", () => MoveClone(tree, clone, entry.Path));
+                else
+                    files.Add(entry);
                 continue;
             }
             Guard(tree, entry.Path, "create", () => Create(tree, entry, null));
@@ -87,6 +96,83 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         }
         DiskSteps.SyncFileSystem(tree.Root);
         Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
+        if (cloned.Count > 0)
+            Log.FilesCloned(logger, tree.ComponentName, cloned.Count);
+    }
+
+    /// <summary>
+    /// Clones each paired live file into a temporary name in the component's root (it stays there through the removals),
+    /// checking before and after that the live file is still as the safety point recorded it; the first clone the file
+    /// system refuses (EOPNOTSUPP, EXDEV, EINVAL) ends the attempt, and every file not cloned is written from its chunks.
+    /// </summary>
+    private Dictionary<ManifestEntry, string> CloneFromLive(ComponentTree tree, IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones,
+        CancellationToken cancellation)
+    {
+        var cloned = new Dictionary<ManifestEntry, string>(ReferenceEqualityComparer.Instance);
+        if (clones is null || clones.Count == 0)
+            return cloned;
+        using var root = tree.OpenDirectory("");
+        foreach (var (wanted, source) in clones)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            string temp = TempName(root);
+            var outcome = Guard(tree, source.Path, "clone", () => CloneOne(tree, root, source, temp));
+            if (outcome == CloneOutcome.Cloned)
+                cloned[wanted] = temp;
+            else if (outcome == CloneOutcome.Unsupported)
+                break;
+        }
+        return cloned;
+    }
+
+    private enum CloneOutcome { Cloned, SourceChanged, Unsupported }
+
+    private static CloneOutcome CloneOne(ComponentTree tree, SafeFileHandle root, ManifestEntry source, string temp)
+    {
+        var (dir, name) = OpenParent(tree, source.Path);
+        using (dir)
+        {
+            SafeFileHandle from;
+            try
+            {
+                from = Posix.OpenAt(dir, name, OpenFlags.ReadOnly | OpenFlags.NoFollow);
+            }
+            catch (NativeException)
+            {
+                return CloneOutcome.SourceChanged; // gone or replaced by a symlink since the safety point
+            }
+            using (from)
+            {
+                if (!AsRecorded(Posix.FStat(from), source))
+                    return CloneOutcome.SourceChanged;
+                bool done;
+                using (var to = DiskSteps.CreateFileAt(root, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
+                    done = DiskSteps.TryCloneFile(to, from);
+                if (done && AsRecorded(Posix.FStat(from), source))
+                    return CloneOutcome.Cloned;
+                DiskSteps.UnlinkAt(root, temp, removeDir: false);
+                return done ? CloneOutcome.SourceChanged : CloneOutcome.Unsupported;
+            }
+        }
+    }
+
+    /// <summary>The live file is the one the safety point read or trusted: same inode, size, mtime and ctime.</summary>
+    private static bool AsRecorded(in FileStatus status, ManifestEntry recorded) =>
+        status.Kind == FileKind.Regular && status.Inode == recorded.Inode && status.Size == recorded.Size
+        && status.MTimeSeconds == recorded.MTimeSeconds && status.MTimeNanoseconds == recorded.MTimeNanoseconds
+        && status.CTimeSeconds == recorded.CTimeSeconds && status.CTimeNanoseconds == recorded.CTimeNanoseconds;
+
+    /// <summary>Renames a clone from the component's root to its name; metadata follows with the other created entries.</summary>
+    private static void MoveClone(ComponentTree tree, string temp, string path)
+    {
+        var (dir, name) = OpenParent(tree, path);
+        using (dir)
+        using (var root = tree.OpenDirectory(""))
+        {
+            if (Posix.TryLStatAt(dir, name, out var status) && status.Kind == FileKind.Directory)
+                RemoveTree(dir, name);
+            DiskSteps.RenameAt(root, temp, dir, name, RenameFlags.None);
+        }
     }
 
     private void Create(ComponentTree tree, ManifestEntry entry, IChunkSource? reader)
@@ -226,11 +312,17 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         return temp;
     }
 
-    private static void Guard(ComponentTree tree, string path, string what, Action action)
+    private static void Guard(ComponentTree tree, string path, string what, Action action) => Guard(tree, path, what, () =>
+    {
+        action();
+        return true;
+    });
+
+    private static T Guard<T>(ComponentTree tree, string path, string what, Func<T> action)
     {
         try
         {
-            action();
+            return action();
         }
         catch (NativeException e)
         {

@@ -35,14 +35,19 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     /// <param name="plan">a plan <see cref="Diff"/> just made of this component, when nothing has changed it since;
     /// null to compare again (after a crash, the live tree is wherever the interrupted run left it).</param>
     /// <param name="stage">chunks already decoded and proven, or null.</param>
+    /// <param name="clones">files of <paramref name="plan"/> to clone from live files (<see cref="ReflinkSources"/>), or null.</param>
     public LivePlan Restore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
-        LivePlan? plan = null, ChunkStage? stage = null)
+        LivePlan? plan = null, ChunkStage? stage = null, IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null)
     {
         if (component.Block is not null)
             throw new ArgumentException($"component {component.Name} is a block component: use RestoreBlock", nameof(component));
         using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: true)!;
-        plan ??= new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
-        new DeltaRestorer(store, logger).Apply(tree, plan, cancellation, stage);
+        if (plan is null)
+        {
+            plan = new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
+            clones = null; // made for another plan
+        }
+        new DeltaRestorer(store, logger).Apply(tree, plan, cancellation, stage, clones);
         return plan;
     }
 

@@ -46,6 +46,11 @@ public sealed class ComponentSnapshotRecord
     public long ReadBytes { get; set; }
     /// <summary>Bytes this snapshot added to packs for this component.</summary>
     public long AddedBytes { get; set; }
+    /// <summary>A read-only btrfs snapshot of the component (a subvolume) was taken with the point, at
+    /// subvolumes/POINT.COMPONENT in the store: an accelerator for rollback; the chunks stay authoritative.
+    /// Written only when set, so catalogs without it are as before.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Subvolume { get; set; }
 }
 
 public sealed class PackRecord
