@@ -40,7 +40,7 @@ internal sealed class CrashBed : IDisposable
         File.WriteAllText(BootIdFile, "boot-1\n");
         File.WriteAllText(ConfigPath, $$"""
             { "root": "{{Device}}", "store": "{{Store}}",
-              "boot": { "maxAttempts": 2, "bootIdFile": "{{BootIdFile}}" },
+              "boot": { "maxAttempts": 2, "bootIdFile": "{{BootIdFile}}", "rebootCommand": "true" },
               {{(extraJson is null ? "" : extraJson + ",")}}
               "components": [ {{components}} ] }
             """);
