@@ -105,12 +105,20 @@ public static class CliRunner
     /// </summary>
     public static int[] KillMoments(string configPath, int moments, Action run, Action reset)
     {
-        long startup = MedianMs(() => RunWithConfig(configPath, "list").EnsureSuccess(), () => { });
-        long whole = Math.Max(MedianMs(run, reset), startup + 50);
+        var (from, to) = KillWindow(configPath, run, reset);
         var result = new int[moments];
         for (int m = 0; m < moments; m++)
-            result[m] = (int)(startup * 0.8 + (whole * 1.1 - startup * 0.8) * (m + 0.5) / moments);
+            result[m] = (int)(from + (to - from) * (m + 0.5) / moments);
         return result;
+    }
+
+    /// <summary>The span (ms after start) worth killing a CLI run in, measured as for <see cref="KillMoments"/>: from
+    /// just before the start-up ends to a little after the whole run <paramref name="run"/> has ended.</summary>
+    public static (int From, int To) KillWindow(string configPath, Action run, Action reset)
+    {
+        long startup = MedianMs(() => RunWithConfig(configPath, "list").EnsureSuccess(), () => { });
+        long whole = Math.Max(MedianMs(run, reset), startup + 50);
+        return ((int)(startup * 0.8), (int)(whole * 1.1));
     }
 
     private static long MedianMs(Action action, Action reset)
