@@ -4,6 +4,7 @@ using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Tests.Chunking;
 using Kernel.Update.Rollback.Tests.Store;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace Kernel.Update.Rollback.Tests.Performance;
 
@@ -15,7 +16,7 @@ namespace Kernel.Update.Rollback.Tests.Performance;
 /// manifest) is measured and set apart. Counted over all threads, so the class runs alone.
 /// </summary>
 [Collection(SerialAllocationCollection.Name)]
-public sealed class SnapshotAllocationTests
+public sealed class SnapshotAllocationTests(ITestOutputHelper output)
 {
     private const int Files = 4;
 
@@ -61,6 +62,8 @@ public sealed class SnapshotAllocationTests
         double megabytes = (large.Read - small.Read) / AllocationMeter.Megabyte;
         long grown = large.Allocated - small.Allocated - (large.Manifest - small.Manifest);
         Assert.True(megabytes >= 60, $"read only {megabytes:F0} MB more");
+        output.WriteLine($"{large.Allocated - small.Allocated:N0} bytes more for {megabytes:F0} MB more, of which the manifest {large.Manifest - small.Manifest:N0}: "
+            + AllocationMeter.Describe(grown, megabytes));
         Assert.True(grown / megabytes <= AllocationMeter.BytesPerMegabyte,
             $"snapshot: {large.Allocated - small.Allocated:N0} bytes more for {megabytes:F0} MB more, of which the manifest {large.Manifest - small.Manifest:N0}: "
             + AllocationMeter.Describe(grown, megabytes));

@@ -50,13 +50,13 @@ public class ManifestBenchmark
                     entries.Add(new ManifestEntry { Path = path, Kind = EntryKind.Symlink, Mode = 0b111_111_111, LinkTarget = $"libname-{n - 1:D3}.so.1" });
                     continue;
                 }
-                int chunkCount = 1 + (int)(r >> 8) % 4;
+                int chunkCount = 1 + (int)((r >> 8) % 4);
                 var chunks = new ChunkRef[chunkCount];
                 for (int c = 0; c < chunkCount; c++)
                 {
                     for (int i = 0; i < Hash256.Size; i += 8)
                         BitConverter.TryWriteBytes(hash[i..], BenchmarkData.SplitMix64(ref state));
-                    chunks[c] = new ChunkRef(Hash256.Read(hash), 16384 + (int)(r >> (16 + c)) % 65536);
+                    chunks[c] = new ChunkRef(Hash256.Read(hash), 16384 + (int)((r >> (16 + c)) % 65536));
                 }
                 long size = 0;
                 foreach (var chunk in chunks)

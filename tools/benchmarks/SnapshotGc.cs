@@ -70,6 +70,15 @@ internal static class SnapshotGc
             + $"added {counters.BytesAdded / 1e6:F1} MB to the store");
         Console.WriteLine($"collections during the snapshot: gen0 {gen0}, gen1 {gen1}, gen2 {gen2}");
         Console.WriteLine($"allocated: {spent:N0} bytes in all = {spent / mb:F0} bytes per MB read, {(double)spent / count:F0} bytes per file");
+        // The manifest's own share: each entry's chunk list (an array of 36-byte refs) and the encoded manifest file.
+        var manifest = files.LoadManifest(point);
+        long chunks = 0;
+        foreach (var entry in manifest.Entries)
+            chunks += entry.Chunks.Length;
+        long encoded = new FileInfo(new Store.StoreLayout(files.Store).ManifestPath(Store.Hash256.TryParse(point.Components[0].Manifest, out var hash) ? hash : default)).Length;
+        long lists = 24L * manifest.Entries.Count + 36 * chunks;
+        Console.WriteLine($"of which the manifest: {manifest.Entries.Count} entries, {chunks} chunks: chunk lists {lists:N0} bytes, encoded {encoded:N0} bytes; "
+            + $"the rest {spent - lists - encoded:N0} bytes = {(spent - lists - encoded) / mb:F0} per MB, {(double)(spent - lists - encoded) / manifest.Entries.Count:F0} per entry");
         Console.WriteLine($"peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / 1048576.0:F1} MiB");
         sampler?.Print(Console.Out);
         return gen2 == 0 ? 0 : 1;
