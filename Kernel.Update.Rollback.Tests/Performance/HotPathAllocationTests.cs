@@ -46,10 +46,11 @@ public sealed class HotPathAllocationTests
         long total = 0;
         long bytes = AllocationMeter.OnThisThread(() =>
         {
+            total = 0;
             foreach (var chunk in chunker.Read(file, 0, Data.Length))
                 total += chunk.Length;
         });
-        Assert.Equal(2L * Data.Length, total);
+        Assert.Equal(Data.Length, total);
         AssertWithinBudget("stream chunker", bytes, Data.Length / AllocationMeter.Megabyte);
     }
 
