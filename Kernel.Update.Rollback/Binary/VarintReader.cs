@@ -90,4 +90,33 @@ public ref struct VarintReader
             throw new FormatException("invalid UTF-8 in a name");
         }
     }
+
+    /// <summary>Reads a string of at most <paramref name="max"/> UTF-8 bytes into <paramref name="destination"/> (at least
+    /// <paramref name="max"/> chars: UTF-8 never has more chars than bytes) and returns how many chars it took, so a
+    /// caller can look the name up or join it to another without a string of its own.</summary>
+    public int ReadChars(int max, Span<char> destination)
+    {
+        try
+        {
+            return StrictUtf8.GetChars(ReadBytes(max), destination);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new FormatException("invalid UTF-8 in a name");
+        }
+    }
+
+    /// <summary>Reads a string that many entries repeat (an extended attribute's name) through <paramref name="pool"/>,
+    /// so each distinct name is one string however often it appears.</summary>
+    public string ReadPooledString(int max, CommunityToolkit.HighPerformance.Buffers.StringPool pool)
+    {
+        try
+        {
+            return pool.GetOrAdd(ReadBytes(max), StrictUtf8);
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new FormatException("invalid UTF-8 in a name");
+        }
+    }
 }

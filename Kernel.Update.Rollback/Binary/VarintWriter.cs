@@ -1,14 +1,16 @@
-using System.Buffers;
 using System.Text;
+using Kernel.Update.Rollback.Buffers;
 
 namespace Kernel.Update.Rollback.Binary;
 
-/// <summary>LEB128 varints and length-prefixed byte strings into a growable buffer: compact on-disk records.</summary>
-public sealed class VarintWriter
+/// <summary>LEB128 varints and length-prefixed byte strings into a growable buffer: compact on-disk records.
+/// The buffer is native (a manifest body is tens to hundreds of KB and grew by doubling into fresh arrays, large
+/// objects past 85 KB, in a process that encodes one manifest and exits): dispose the writer to free it.</summary>
+public sealed class VarintWriter : IDisposable
 {
-    private readonly ArrayBufferWriter<byte> _buffer;
+    private readonly NativeBuffer<byte> _buffer;
 
-    public VarintWriter(int initialCapacity = 4096) => _buffer = new ArrayBufferWriter<byte>(initialCapacity);
+    public VarintWriter(int initialCapacity = 4096) => _buffer = new NativeBuffer<byte>(initialCapacity);
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
 
@@ -46,14 +48,14 @@ public sealed class VarintWriter
         _buffer.Advance(bytes.Length);
     }
 
-    public void WriteString(string value)
+    /// <summary>UTF-8, length first. Takes a span, so a suffix of a path is written without cutting a new string.</summary>
+    public void WriteString(ReadOnlySpan<char> value)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(value.Length);
-        Span<byte> span = _buffer.GetSpan(max + 10);
         int length = Encoding.UTF8.GetByteCount(value);
         WriteUInt((ulong)length);
-        span = _buffer.GetSpan(length);
-        Encoding.UTF8.GetBytes(value, span);
+        Encoding.UTF8.GetBytes(value, _buffer.GetSpan(length));
         _buffer.Advance(length);
     }
+
+    public void Dispose() => _buffer.Dispose();
 }

@@ -1,4 +1,4 @@
-using System.Buffers;
+using Kernel.Update.Rollback.Buffers;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
@@ -9,17 +9,20 @@ using Microsoft.Win32.SafeHandles;
 namespace Kernel.Update.Rollback.Capture;
 
 /// <summary>
-/// One worker's reading of changed files: read each data region in large reads into one pooled buffer,
-/// cut it with FastCDC, and hand each chunk to the worker's <see cref="ChunkStorer"/>. No allocation per
-/// chunk: the buffers live as long as the worker. <see cref="Finish"/> writes the last, partly filled frame.
+/// One worker's reading of changed files: read each data region in large reads into one buffer, cut it with
+/// FastCDC, and hand each chunk to the worker's <see cref="ChunkStorer"/>. No allocation per chunk: the buffers
+/// live as long as the worker. <see cref="Finish"/> writes the last, partly filled frame.
 /// </summary>
 internal sealed class ContentReader : IDisposable
 {
     private readonly ChunkerParameters _chunking;
     private readonly SnapshotCounters _counters;
     private readonly ChunkStorer _storer;
-    private readonly byte[] _buffer;
-    private readonly List<ChunkRef> _chunks = [];
+    // Native, like the frame's buffers: a 1 MiB array would be a large-object allocation per worker and process
+    // (a snapshot runs once per rollbackctl process, so a pool never gets it back), and those count towards gen2.
+    private readonly AlignedBuffer _buffer;
+    // Native: a large file's list passes the large-object threshold (a 256 MiB file has ~4,000 chunks, 147 KB).
+    private readonly NativeBuffer<ChunkRef> _chunks = new(256);
     private readonly List<FileExtent> _extents = [];
 
     public ContentReader(ChunkSink sink, ChunkerParameters chunking, int compressionLevel, SnapshotCounters counters)
@@ -28,7 +31,7 @@ internal sealed class ContentReader : IDisposable
         _counters = counters;
         _storer = new ChunkStorer(sink, compressionLevel, chunking.MaxSize, counters);
         // Several maximum chunks per read: fewer syscalls, and the chunker always sees a whole chunk.
-        _buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4 * chunking.MaxSize, 1 << 20));
+        _buffer = new AlignedBuffer(Math.Max(4 * chunking.MaxSize, 1 << 20), 4096, zero: false);
     }
 
     public void Read(FileWork work)
@@ -66,7 +69,7 @@ internal sealed class ContentReader : IDisposable
                 throw Error(work, "cannot be read: " + e.Message);
             }
             entry.Extents = sparse ? [.. _extents] : null;
-            entry.Chunks = [.. _chunks];
+            entry.Chunks = _chunks.WrittenSpan.ToArray();
             var after = Posix.FStat(handle);
             if (after.Size != size || after.MTimeSeconds != status.MTimeSeconds || after.MTimeNanoseconds != status.MTimeNanoseconds)
             {
@@ -96,6 +99,7 @@ internal sealed class ContentReader : IDisposable
 
     private long ChunkRegion(SafeFileHandle handle, long start, long length, FileWork work)
     {
+        var buffer = _buffer.GetSpan();
         long position = start;
         long end = start + length;
         int filled = 0;
@@ -105,24 +109,24 @@ internal sealed class ContentReader : IDisposable
             // Refill: move the unconsumed tail to the front, then read as much as fits.
             if (consumed > 0)
             {
-                _buffer.AsSpan(consumed, filled - consumed).CopyTo(_buffer);
+                buffer[consumed..filled].CopyTo(buffer);
                 filled -= consumed;
                 consumed = 0;
             }
-            while (filled < _buffer.Length && position < end)
+            while (filled < buffer.Length && position < end)
             {
-                int want = (int)Math.Min(_buffer.Length - filled, end - position);
-                int got = RandomAccess.Read(handle, _buffer.AsSpan(filled, want), position);
+                int want = (int)Math.Min(buffer.Length - filled, end - position);
+                int got = RandomAccess.Read(handle, buffer.Slice(filled, want), position);
                 if (got == 0)
                     break; // truncated while we read: the FStat after the read notices
                 filled += got;
                 position += got;
                 Interlocked.Add(ref _counters.BytesRead, got);
             }
-            bool final = position >= end || filled < _buffer.Length;
+            bool final = position >= end || filled < buffer.Length;
             while (consumed < filled)
             {
-                var remaining = _buffer.AsSpan(consumed, filled - consumed);
+                var remaining = buffer[consumed..filled];
                 int cut = FastCdc.NextCut(remaining, _chunking, final);
                 if (cut == 0)
                     break;
@@ -144,7 +148,8 @@ internal sealed class ContentReader : IDisposable
 
     public void Dispose()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
+        ((IDisposable)_buffer).Dispose();
+        _chunks.Dispose();
         _storer.Dispose();
     }
 }

@@ -70,7 +70,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         var chunking = new ChunkerParameters(config.Chunking.MinSize, config.Chunking.AvgSize, config.Chunking.MaxSize);
         using (var packs = new PackWriter(layout))
         {
-            var sink = new ChunkSink(store.Index, packs);
+            using var sink = new ChunkSink(store.Index, packs, ExpectedChunks(work, blocks));
             ReadAll(work, sink, chunking, counters, cancellation);
             ReadBlocks(blocks, sink, chunking, counters, cancellation);
             counters.Phase = "committing";
@@ -210,6 +210,19 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             Log.PreviousManifestUnusable(logger, component.Name, e.Message);
             return null;
         }
+    }
+
+    /// <summary>The chunks the files and devices to read would make if none were stored yet, to size the claims once.</summary>
+    private int ExpectedChunks(List<FileWork> work, List<BlockCapture> blocks)
+    {
+        long bytes = 0;
+        foreach (var item in work)
+            bytes += item.Entry.Size;
+        long chunks = ChunkSink.ExpectedChunks(bytes, work.Count, config.Chunking.AvgSize);
+        foreach (var block in blocks)
+            chunks += ChunkSink.ExpectedChunks(block.Size, 1, block.ChunkSize);
+        // Past a few million claims (hundreds of GB) the table may grow on its own rather than reserve it all at once.
+        return (int)Math.Min(chunks, 4_000_000);
     }
 
     /// <summary>Refuses before writing when the worst case (nothing compresses, nothing dedups) would not fit with the reserve.</summary>

@@ -46,10 +46,10 @@ public sealed class ChunkReader : IChunkSource
             problem = $"chunk {hash.ToShortString()} is missing from the store";
             return false;
         }
-        string pack = PackPath(location.Pack);
+        // The pack's path is built only to name a problem: it is a new string each time, and this runs per chunk.
         if (location.PlainLength != destination.Length)
         {
-            problem = $"chunk {hash.ToShortString()} in {pack} is {location.PlainLength} bytes where the manifest says {destination.Length}";
+            problem = $"chunk {hash.ToShortString()} in {PackPath(location.Pack)} is {location.PlainLength} bytes where the manifest says {destination.Length}";
             return false;
         }
         if (!TryLoadFrame(location.Pack, location.Frame, out problem))
@@ -62,7 +62,7 @@ public sealed class ChunkReader : IChunkSource
         SHA256.HashData(chunk, digest);
         if (Hash256.Read(digest) != hash)
         {
-            problem = $"chunk {hash.ToShortString()} in {pack} (frame at offset {_index.FrameOf(location).Offset}) does not match its hash";
+            problem = $"chunk {hash.ToShortString()} in {PackPath(location.Pack)} (frame at offset {_index.FrameOf(location).Offset}) does not match its hash";
             return false;
         }
         chunk.CopyTo(destination);
@@ -92,26 +92,25 @@ public sealed class ChunkReader : IChunkSource
 
     private string? Decode(int packOrdinal, in FrameInfo frame)
     {
-        string pack = PackPath(packOrdinal);
         int length = frame.HeadLength + frame.StoredLength;
         Grow(ref _stored, length);
         Grow(ref _plain, frame.PlainLength);
         var bytes = _stored!.GetSpan()[..length];
         try
         {
-            var handle = _handles[packOrdinal] ??= File.OpenHandle(pack, FileMode.Open, FileAccess.Read, FileShare.Read);
+            var handle = _handles[packOrdinal] ??= File.OpenHandle(PackPath(packOrdinal), FileMode.Open, FileAccess.Read, FileShare.Read);
             if (RandomAccess.Read(handle, bytes, frame.Offset) != length)
-                return $"the frame at offset {frame.Offset} of {pack} is cut short (pack truncated)";
+                return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} is cut short (pack truncated)";
         }
         catch (IOException e)
         {
-            return $"the frame at offset {frame.Offset} of {pack} could not be read: {e.Message}";
+            return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} could not be read: {e.Message}";
         }
         if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plain, out int stored)
             || codec != frame.Codec || count != frame.ChunkCount || plain != frame.PlainLength || stored != frame.StoredLength)
-            return $"the frame at offset {frame.Offset} of {pack} has a damaged header";
+            return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} has a damaged header";
         if (!_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength]))
-            return $"the frame at offset {frame.Offset} of {pack} does not decode";
+            return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} does not decode";
         return null;
     }
 

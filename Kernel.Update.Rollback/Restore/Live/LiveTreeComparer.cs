@@ -14,10 +14,19 @@ namespace Kernel.Update.Rollback.Restore.Live;
 /// chunk hashes compared, so a touched-but-identical file costs a metadata fix, not a rewrite. Walks by
 /// directory descriptors (see <see cref="ComponentTree"/>), never through a symlink.
 /// </summary>
+/// <remarks>
+/// Per name it allocates only the name getdents returns: directories' children are grouped by span lookups (no
+/// parent substring per entry), and each directory level keeps one reused table of its live names, in which the
+/// snapshot's names are looked up by span (no name substring per entry).
+/// </remarks>
 public sealed class LiveTreeComparer(ChunkerParameters chunking)
 {
+    private static readonly List<ManifestEntry> NoChildren = [];
+
     private readonly List<string> _names = [];
     private readonly List<string> _xattrNames = [];
+    // By depth: a directory's table stays in use while its subdirectories are compared.
+    private readonly List<Dictionary<string, bool>> _liveByDepth = [];
 
     public LivePlan Compare(ComponentTree? tree, Manifest manifest)
     {
@@ -32,7 +41,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
         var root = manifest.Entries[0];
         var rootStatus = Posix.FStat(tree.Root);
         CompareMetadata(plan, root, rootStatus, tree.Root, ".", tree);
-        CompareDirectory(plan, tree, "", tree.Root, children);
+        CompareDirectory(plan, tree, "", tree.Root, children, depth: 0);
         return plan;
     }
 
@@ -40,30 +49,38 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
     private static Dictionary<string, List<ManifestEntry>> ChildrenByParent(Manifest manifest)
     {
         var children = new Dictionary<string, List<ManifestEntry>>(StringComparer.Ordinal);
+        var byParent = children.GetAlternateLookup<ReadOnlySpan<char>>();
         for (int i = 1; i < manifest.Entries.Count; i++)
         {
             var entry = manifest.Entries[i];
             int slash = entry.Path.LastIndexOf('/');
-            string parent = slash < 0 ? "" : entry.Path[..slash];
-            if (!children.TryGetValue(parent, out var list))
-                children[parent] = list = [];
+            var parent = slash < 0 ? [] : entry.Path.AsSpan(0, slash);
+            if (!byParent.TryGetValue(parent, out var list))
+                byParent[parent] = list = []; // the parent's string is made once per directory, not per entry
             list.Add(entry);
         }
         return children;
     }
 
     private void CompareDirectory(LivePlan plan, ComponentTree tree, string relative, SafeFileHandle directory,
-        Dictionary<string, List<ManifestEntry>> children)
+        Dictionary<string, List<ManifestEntry>> children, int depth)
     {
-        var desired = children.GetValueOrDefault(relative) ?? [];
-        var wanted = new Dictionary<string, ManifestEntry>(desired.Count, StringComparer.Ordinal);
-        foreach (var entry in desired)
-            wanted[Name(entry.Path)] = entry;
+        var desired = children.GetValueOrDefault(relative) ?? NoChildren;
+        if (_liveByDepth.Count == depth)
+            _liveByDepth.Add(new Dictionary<string, bool>(StringComparer.Ordinal));
+        // Live name -> whether the snapshot has it too.
+        var live = _liveByDepth[depth];
+        live.Clear();
         Posix.ReadDirectory(directory, _names);
-        var live = new HashSet<string>(_names, StringComparer.Ordinal);
+        foreach (string name in _names)
+            live[name] = false;
+        var liveByName = live.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var entry in desired)
+            if (liveByName.ContainsKey(NameOf(entry.Path)))
+                liveByName[NameOf(entry.Path)] = true;
         foreach (string name in _names)
         {
-            if (!wanted.ContainsKey(name))
+            if (!live[name])
             {
                 string path = Join(relative, name);
                 plan.Remove.Add(path);
@@ -72,8 +89,8 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
         }
         foreach (var entry in desired)
         {
-            string name = Name(entry.Path);
-            if (!live.Contains(name) || !Posix.TryLStatAt(directory, name, out var status))
+            // The live name's own string: the snapshot's name is not cut out of its path.
+            if (!liveByName.TryGetValue(NameOf(entry.Path), out string? name, out _) || !Posix.TryLStatAt(directory, name, out var status))
             {
                 MissingSubtree(plan, entry, children);
                 continue;
@@ -93,7 +110,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
             {
                 using var child = Posix.OpenBeneath(directory, name, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow, 0,
                     ResolveFlags.Beneath | ResolveFlags.NoSymlinks);
-                CompareDirectory(plan, tree, entry.Path, child, children);
+                CompareDirectory(plan, tree, entry.Path, child, children, depth + 1);
             }
         }
     }
@@ -151,6 +168,8 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
             Posix.ListXattrs(path ??= ComponentTree.XattrPath(directory!, name), _xattrNames);
         if (_xattrNames.Count != entry.Xattrs.Length)
             return false;
+        if (entry.Xattrs.Length == 0)
+            return true; // most names: no path string to build
         path ??= ComponentTree.XattrPath(directory!, name);
         foreach (var xattr in entry.Xattrs)
             if (!Posix.TryGetXattr(path, xattr.Name, out var value) || !value.AsSpan().SequenceEqual(xattr.Value))
@@ -206,7 +225,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
         plan.Create.Add(entry);
         if (entry.Kind != EntryKind.Directory)
             return;
-        foreach (var child in children.GetValueOrDefault(entry.Path) ?? [])
+        foreach (var child in children.GetValueOrDefault(entry.Path) ?? NoChildren)
             MissingSubtree(plan, child, children, report: false);
     }
 
@@ -228,7 +247,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
         _ => throw new RollbackException(RollbackErrorKind.CorruptedData, $"manifest entry {entry.Path} has unknown kind {entry.Kind}"),
     };
 
-    private static string Name(string path) => path[(path.LastIndexOf('/') + 1)..];
+    private static ReadOnlySpan<char> NameOf(string path) => path.AsSpan(path.LastIndexOf('/') + 1);
 
     private static string Join(string parent, string name) => parent.Length == 0 ? name : parent + "/" + name;
 }

@@ -9,26 +9,27 @@ namespace Kernel.Update.Rollback.Restore.Live;
 /// </summary>
 internal static class MetadataDifferences
 {
-    /// <summary>What differs, for people; empty when nothing does. A hard link's metadata is its first name's.</summary>
-    public static List<string> Of(ManifestEntry wanted, uint uid, uint gid, uint mode, long mtimeSeconds, uint mtimeNanoseconds, bool sameXattrs)
+    /// <summary>What differs, for people; null when nothing does (the common case, which so allocates nothing).
+    /// A hard link's metadata is its first name's.</summary>
+    public static List<string>? Of(ManifestEntry wanted, uint uid, uint gid, uint mode, long mtimeSeconds, uint mtimeNanoseconds, bool sameXattrs)
     {
-        var differences = new List<string>(0);
         if (wanted.Kind == EntryKind.HardLink)
-            return differences;
+            return null;
+        List<string>? differences = null;
         if (uid != wanted.Uid || gid != wanted.Gid)
-            differences.Add($"owner {uid}:{gid}, was {wanted.Uid}:{wanted.Gid}");
+            (differences ??= []).Add($"owner {uid}:{gid}, was {wanted.Uid}:{wanted.Gid}");
         if (wanted.Kind != EntryKind.Symlink && (mode & 0xFFF) != (wanted.Mode & 0xFFF))
-            differences.Add($"mode {Convert.ToString(mode & 0xFFF, 8)}, was {Convert.ToString(wanted.Mode & 0xFFF, 8)}");
+            (differences ??= []).Add($"mode {Convert.ToString(mode & 0xFFF, 8)}, was {Convert.ToString(wanted.Mode & 0xFFF, 8)}");
         if (mtimeSeconds != wanted.MTimeSeconds || mtimeNanoseconds != wanted.MTimeNanoseconds)
-            differences.Add("mtime");
+            (differences ??= []).Add("mtime");
         if (!sameXattrs)
-            differences.Add("extended attributes");
+            (differences ??= []).Add("extended attributes");
         return differences;
     }
 
-    public static void Record(LivePlan plan, ManifestEntry wanted, List<string> differences)
+    public static void Record(LivePlan plan, ManifestEntry wanted, List<string>? differences)
     {
-        if (differences.Count == 0)
+        if (differences is null || differences.Count == 0)
             return;
         plan.FixMetadata.Add(wanted);
         plan.Changes.Add(new LiveChange(wanted.Path.Length == 0 ? "." : wanted.Path, LiveChangeKind.Metadata, string.Join(", ", differences)));

@@ -1,4 +1,6 @@
+using CommunityToolkit.HighPerformance.Buffers;
 using Kernel.Update.Rollback.Binary;
+using Kernel.Update.Rollback.Buffers;
 using Kernel.Update.Rollback.Native;
 
 namespace Kernel.Update.Rollback.Store.Manifests;
@@ -23,9 +25,10 @@ public static class ManifestCodec
     // zstd rarely passes 30:1 on manifests; a frame declaring more than this per stored byte is damage or a trap.
     private const int MaxExpansion = 1024;
 
+    /// <summary>Encodes and compresses; the result is the only array allocated that is not pooled (its exact size).</summary>
     public static byte[] Encode(Manifest manifest, int compressionLevel = 3)
     {
-        var writer = new VarintWriter(64 * 1024);
+        using var writer = new VarintWriter(64 * 1024);
         writer.WriteUInt((ulong)manifest.Entries.Count);
         string previous = "";
         Span<byte> hash = stackalloc byte[Hash256.Size];
@@ -33,7 +36,7 @@ public static class ManifestCodec
         {
             int shared = CommonPrefix(previous, entry.Path);
             writer.WriteUInt((ulong)shared);
-            writer.WriteString(entry.Path[shared..]);
+            writer.WriteString(entry.Path.AsSpan(shared));
             previous = entry.Path;
             writer.WriteByte((byte)entry.Kind);
             writer.WriteUInt(entry.Mode);
@@ -90,11 +93,11 @@ public static class ManifestCodec
 
         using var compressor = new ZstdCompressor(compressionLevel);
         var body = writer.WrittenSpan;
-        byte[] output = new byte[Magic.Length + Zstd.CompressBound(body.Length)];
-        Magic.CopyTo(output);
-        int written = compressor.Compress(body, output.AsSpan(Magic.Length));
-        Array.Resize(ref output, Magic.Length + written);
-        return output;
+        using var output = new NativeBuffer<byte>(Magic.Length + Zstd.CompressBound(body.Length));
+        var span = output.GetSpan(Magic.Length + Zstd.CompressBound(body.Length));
+        Magic.CopyTo(span);
+        int written = compressor.Compress(body, span[Magic.Length..]);
+        return span[..(Magic.Length + written)].ToArray();
     }
 
     /// <summary>Decodes and checks a manifest. Any malformation is a <see cref="FormatException"/> saying what is wrong;
@@ -108,14 +111,17 @@ public static class ManifestCodec
             throw new FormatException("bad compressed frame header");
         if (size > (long)(file.Length - Magic.Length) * MaxExpansion + (1 << 20))
             throw new FormatException($"the compressed body of {file.Length - Magic.Length} bytes declares {size} bytes, more than it can hold");
-        byte[] body = new byte[size];
+        // Pooled: the body is read once, into entries that own what they keep.
+        using var body = MemoryOwner<byte>.Allocate((int)size);
         using (var decompressor = new ZstdDecompressor())
-            if (decompressor.TryDecompress(file[Magic.Length..], body) != body.Length)
+            if (decompressor.TryDecompress(file[Magic.Length..], body.Span) != body.Length)
                 throw new FormatException("compressed body is damaged: it does not decode to its declared size");
-        return DecodeBody(body);
+        using var names = SpanOwner<char>.Allocate(MaxNameBytes);
+        return DecodeBody(body.Span, names.Span);
     }
 
-    private static Manifest DecodeBody(ReadOnlySpan<byte> body)
+    /// <param name="name">scratch for one name (<see cref="MaxNameBytes"/> chars), so the only string made for an entry is its path.</param>
+    private static Manifest DecodeBody(ReadOnlySpan<byte> body, Span<char> name)
     {
         var reader = new VarintReader(body);
         int count = reader.ReadLength(MaxEntries);
@@ -123,19 +129,24 @@ public static class ManifestCodec
             throw new FormatException($"{count} entries cannot fit in {reader.Remaining} bytes");
         var entries = new List<ManifestEntry>(count);
         var directories = new HashSet<string>(StringComparer.Ordinal);
-        var linkable = new HashSet<string>(StringComparer.Ordinal);
+        var linkable = new HashSet<string>(count, StringComparer.Ordinal);
         var seen = new HashSet<string>(count, StringComparer.Ordinal);
+        // Parents and hard-link targets are looked up by span: no substring per entry, and a hard link's target is
+        // the first name's own string.
+        var directoryLookup = directories.GetAlternateLookup<ReadOnlySpan<char>>();
+        var linkableLookup = linkable.GetAlternateLookup<ReadOnlySpan<char>>();
         string previous = "";
         for (int i = 0; i < count; i++)
         {
             int shared = reader.ReadLength(previous.Length);
-            string path = previous[..shared] + reader.ReadString(MaxNameBytes);
+            int suffix = reader.ReadChars(MaxNameBytes, name);
+            string path = string.Concat(previous.AsSpan(0, shared), name[..suffix]);
             var kind = (EntryKind)reader.ReadByte();
             if (kind is < EntryKind.Directory or > EntryKind.Fifo)
                 throw new FormatException($"entry '{path}' has unknown kind {(byte)kind}");
             if (!EntryPath.IsValid(path))
                 throw new FormatException($"entry name '{path.Replace("\0", "\\0")}' is not a safe relative path");
-            if (i == 0 ? path.Length != 0 || kind != EntryKind.Directory : path.Length == 0 || !directories.Contains(EntryPath.Parent(path)))
+            if (i == 0 ? path.Length != 0 || kind != EntryKind.Directory : path.Length == 0 || !directoryLookup.Contains(ParentOf(path)))
                 throw new FormatException($"entry '{path}' is not inside a directory listed before it");
             if (!seen.Add(path))
                 throw new FormatException($"entry '{path}' is listed twice");
@@ -167,9 +178,10 @@ public static class ManifestCodec
                         throw new FormatException($"symlink '{path}' has an empty or invalid target");
                     break;
                 case EntryKind.HardLink:
-                    entry.LinkTarget = reader.ReadString(MaxNameBytes);
-                    if (!linkable.Contains(entry.LinkTarget))
-                        throw new FormatException($"hard link '{path}' points to '{entry.LinkTarget}', which is not an earlier file");
+                    int length = reader.ReadChars(MaxNameBytes, name);
+                    if (!linkableLookup.TryGetValue(name[..length], out string? first))
+                        throw new FormatException($"hard link '{path}' points to '{name[..length].ToString()}', which is not an earlier file");
+                    entry.LinkTarget = first;
                     break;
                 case EntryKind.CharDevice:
                 case EntryKind.BlockDevice:
@@ -184,10 +196,11 @@ public static class ManifestCodec
                 var list = new XattrEntry[xattrs];
                 for (int x = 0; x < xattrs; x++)
                 {
-                    string name = reader.ReadString(255);
-                    if (name.Length == 0 || name.Contains('\0'))
+                    // A handful of names (security.capability, system.posix_acl_access ...) recur across a whole tree.
+                    string xattrName = reader.ReadPooledString(255, StringPool.Shared);
+                    if (xattrName.Length == 0 || xattrName.Contains('\0'))
                         throw new FormatException($"entry '{path}' has an invalid extended attribute name");
-                    list[x] = new XattrEntry(name, reader.ReadBytes(MaxXattrValue).ToArray());
+                    list[x] = new XattrEntry(xattrName, reader.ReadBytes(MaxXattrValue).ToArray());
                 }
                 entry.Xattrs = list;
             }
@@ -243,6 +256,12 @@ public static class ManifestCodec
         if (covered != dataLength)
             throw new FormatException($"file '{entry.Path}' chunks cover {covered} bytes of {dataLength}");
         entry.Chunks = chunks;
+    }
+
+    private static ReadOnlySpan<char> ParentOf(string path)
+    {
+        int slash = path.LastIndexOf('/');
+        return slash < 0 ? [] : path.AsSpan(0, slash);
     }
 
     private static uint ReadNanoseconds(ref VarintReader reader, string path)

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Kernel.Update.Rollback.Buffers;
 using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Errors;
 
@@ -20,24 +21,30 @@ public static class PackIndexFile
         chunks.Sort(static (x, y) => x.Hash.CompareTo(y.Hash));
         int length = PackFormat.IndexHeaderLength + frames.Count * PackFormat.FrameRecordLength
             + chunks.Count * PackFormat.ChunkRecordLength + PackFormat.IndexTrailerLength;
-        byte[] buffer = new byte[length];
+        // Native, freed at once: an index is ~44 bytes a chunk (tens of KB a pack), written once and never looked at
+        // again. Not a pooled array: this runs on a snapshot's worker threads, whose thread-local pool caches die with
+        // them, so each pack would allocate a fresh one.
+        using var memory = new NativeBuffer<byte>(length);
+        Span<byte> buffer = memory.GetSpan(length)[..length];
         PackFormat.IndexMagic.CopyTo(buffer);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(8), (uint)frames.Count);
-        BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(12), (uint)chunks.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[8..], (uint)frames.Count);
+        BinaryPrimitives.WriteUInt32LittleEndian(buffer[12..], (uint)chunks.Count);
         int position = PackFormat.IndexHeaderLength;
         foreach (var frame in frames)
         {
-            PackFormat.WriteFrameRecord(buffer.AsSpan(position), frame);
+            PackFormat.WriteFrameRecord(buffer[position..], frame);
             position += PackFormat.FrameRecordLength;
         }
         foreach (var chunk in chunks)
         {
-            PackFormat.WriteChunkRecord(buffer.AsSpan(position), chunk.Hash, chunk.Frame, chunk.OffsetInFrame, chunk.PlainLength);
+            PackFormat.WriteChunkRecord(buffer[position..], chunk.Hash, chunk.Frame, chunk.OffsetInFrame, chunk.PlainLength);
             position += PackFormat.ChunkRecordLength;
         }
-        SHA256.HashData(buffer.AsSpan(0, position), buffer.AsSpan(position));
+        SHA256.HashData(buffer[..position], buffer[position..]);
         DurableFile.WriteNew(path, buffer);
-        return Convert.ToHexStringLower(SHA256.HashData(buffer));
+        Span<byte> digest = stackalloc byte[Hash256.Size];
+        SHA256.HashData(buffer, digest);
+        return Convert.ToHexStringLower(digest);
     }
 
     /// <summary>Reads and checks an index file against the catalog's digest and the pack's length. Any damage

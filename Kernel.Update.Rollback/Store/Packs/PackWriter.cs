@@ -45,7 +45,7 @@ public sealed class PackWriter : IDisposable
             PackFormat.WriteFrameHead(head, chunks, codec, plainLength, stored.Length);
             lock (_lock)
             {
-                var pack = _current ??= OpenPack.Create(_layout);
+                var pack = _current ??= OpenPack.Create(_layout, PackRecords.Rent());
                 int frame = pack.Frames.Count;
                 pack.Frames.Add(new FrameInfo(pack.Length, chunks.Length, plainLength, stored.Length, codec));
                 int offset = 0;
@@ -100,6 +100,7 @@ public sealed class PackWriter : IDisposable
         string indexSha = PackIndexFile.Write(_layout.IndexPath(pack.Id), pack.Frames, pack.Chunks);
         lock (_lock)
             _finished.Add(new PackInfo(pack.Id, pack.Length, pack.Chunks.Count, indexSha));
+        PackRecords.Return(pack.Records);
     }
 
     /// <summary>Abandons an unfinished write: the files stay as leftovers for the next writer to collect.</summary>
@@ -112,23 +113,64 @@ public sealed class PackWriter : IDisposable
         }
     }
 
+    /// <summary>What the index of a pack records, gathered while the pack is written.</summary>
+    /// <remarks>Kept for the next pack once the index is written: a pack's lists grow to ~1,500 records (~64 KB)
+    /// once, and every later pack (of this snapshot, or of the next one in a long-running process) reuses them
+    /// instead of growing new ones. At most <see cref="MaxSpare"/> are kept, one per worker on a small device.</remarks>
+    private sealed class PackRecords
+    {
+        private const int MaxSpare = 2;
+        private static readonly Stack<PackRecords> Spare = new(MaxSpare);
+        private static readonly Lock SpareLock = new();
+
+        public List<FrameInfo> Frames { get; } = [];
+        public List<IndexedChunk> Chunks { get; } = [];
+
+        public static PackRecords Rent()
+        {
+            lock (SpareLock)
+                return Spare.TryPop(out var records) ? records : new PackRecords();
+        }
+
+        /// <summary>Keeps the lists; the roomiest on top, for the next pack, which is most likely a full one.</summary>
+        public static void Return(PackRecords records)
+        {
+            records.Frames.Clear();
+            records.Chunks.Clear();
+            lock (SpareLock)
+            {
+                if (Spare.Count >= MaxSpare)
+                    return;
+                if (Spare.TryPeek(out var top) && top.Chunks.Capacity > records.Chunks.Capacity)
+                {
+                    Spare.Pop();
+                    Spare.Push(records);
+                    Spare.Push(top);
+                    return;
+                }
+                Spare.Push(records);
+            }
+        }
+    }
+
     private sealed class OpenPack
     {
-        private OpenPack(string id, SafeFileHandle file) => (Id, File) = (id, file);
+        private OpenPack(string id, SafeFileHandle file, PackRecords records) => (Id, File, Records) = (id, file, records);
 
         public string Id { get; }
         public SafeFileHandle File { get; }
         public long Length { get; set; }
-        public List<FrameInfo> Frames { get; } = [];
-        public List<IndexedChunk> Chunks { get; } = [];
+        public PackRecords Records { get; }
+        public List<FrameInfo> Frames => Records.Frames;
+        public List<IndexedChunk> Chunks => Records.Chunks;
 
-        public static OpenPack Create(StoreLayout layout)
+        public static OpenPack Create(StoreLayout layout, PackRecords records)
         {
             string id = NewId();
             // Frames arrive whole and large: written at their offsets, no managed buffer.
             var file = DiskSteps.CreateFile(layout.PackPath(id), FileMode.CreateNew);
             DiskSteps.Write(file, PackFormat.PackMagic, 0);
-            return new OpenPack(id, file) { Length = PackFormat.PackHeaderLength };
+            return new OpenPack(id, file, records) { Length = PackFormat.PackHeaderLength };
         }
 
         private static string NewId()
