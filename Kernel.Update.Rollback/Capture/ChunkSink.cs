@@ -29,9 +29,15 @@ internal sealed class ChunkSink(ChunkIndex committed, PackWriter packs, int expe
             return _added.Add(hash);
     }
 
+    /// <summary>Frees the claims' native table under the lock: a worker still claiming (one that outlived a failed
+    /// snapshot) gets ObjectDisposedException, never freed memory.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+            _added.Dispose();
+    }
+
     /// <summary>How many chunks <paramref name="bytes"/> of file data make at most on average: one per
     /// <paramref name="averageChunk"/>, and one for any file's tail.</summary>
-    public void Dispose() => _added.Dispose();
-
     public static long ExpectedChunks(long bytes, int files, int averageChunk) => bytes / Math.Max(averageChunk, 1) + files;
 }
