@@ -17,26 +17,38 @@ internal sealed class MonitorProcess : IDisposable
     private readonly string _notifyPath;
     private readonly StringBuilder _stderr = new();
 
-    public MonitorProcess(string configPath, string scratch, long? watchdogUsec = null)
+    private readonly List<string> _stdout = [];
+
+    public MonitorProcess(string configPath, string scratch, long? watchdogUsec = null, params string[] options)
     {
         _notifyPath = Path.Combine(scratch, $"notify-{Guid.NewGuid():N}"[..20]);
         _notify = new Socket(AddressFamily.Unix, SocketType.Dgram, ProtocolType.Unspecified);
         _notify.Bind(new UnixDomainSocketEndPoint(_notifyPath));
         var (file, prefix) = CliRunner.Command;
         var start = new ProcessStartInfo(file) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (string arg in prefix.Concat(["--config", configPath, "monitor", "--verbose"]))
+        foreach (string arg in prefix.Concat(["--config", configPath, "monitor", "--verbose", .. options]))
             start.ArgumentList.Add(arg);
         start.Environment["NOTIFY_SOCKET"] = _notifyPath;
         if (watchdogUsec is { } usec)
             start.Environment["WATCHDOG_USEC"] = usec.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { lock (_stderr) _stderr.AppendLine(e.Data); };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.Add(e.Data); };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
     }
 
     public int Pid => _process.Id;
+
+    /// <summary>The lines the monitor has written to stdout so far.</summary>
+    public List<string> StdOutLines
+    {
+        get
+        {
+            lock (_stdout)
+                return [.. _stdout];
+        }
+    }
 
     public string StdErr
     {

@@ -31,6 +31,23 @@ public sealed class MonitorServiceTests
     }
 
     [Fact]
+    public void WithJsonTheMonitorWritesTheApisEventsToStdoutAsJsonLines()
+    {
+        using var bed = Bed(out var daemon, withService: true);
+        using var stop = daemon;
+        daemon.Start();
+        using var monitor = new MonitorProcess(bed.ConfigPath, bed.Scratch(""), null, "--json");
+        Assert.True(monitor.WaitForNotification("READY=1", Patience), monitor.StdErr);
+        // The first sample is a health change (from nothing known to Good): the same event an API subscriber gets.
+        Assert.True(SpinWait.SpinUntil(() => monitor.StdOutLines.Count > 0, Patience), monitor.StdErr);
+        using var line = System.Text.Json.JsonDocument.Parse(monitor.StdOutLines[0]);
+        Assert.Equal(ControlEvent.HealthKind, line.RootElement.GetProperty("event").GetString());
+        Assert.Equal("Good", line.RootElement.GetProperty("data").GetProperty("level").GetString());
+        monitor.Terminate();
+        Assert.True(monitor.WaitForExit(Patience));
+    }
+
+    [Fact]
     public async Task AServiceThatFailsLongAfterTheUpdateIsRolledBackByTheMonitorAndRunsAgain()
     {
         using var bed = Bed(out var daemon, withService: true);

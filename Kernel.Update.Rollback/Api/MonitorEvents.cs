@@ -9,6 +9,10 @@ namespace Kernel.Update.Rollback.Api;
 /// </summary>
 public static class MonitorEvents
 {
+    /// <summary>One event as the line the API sends its subscribers (PROTOCOL.md), newline included: `monitor --json`
+    /// writes the same lines to stdout.</summary>
+    public static ReadOnlyMemory<byte> Encode(ControlEvent e) => JsonLines.Encode(e, ControlJsonContext.Default.ControlEvent);
+
     public static void Connect(HealthMonitor monitor, Action<ControlEvent> publish)
     {
         var health = new HealthChangePublisher(publish);

@@ -23,7 +23,9 @@ internal static class HelpCommand
         text.AppendLine();
         var options = spec.Options.Select(o => (Left: o.Value is null ? o.Name : $"{o.Name} {o.Value}", o.Help)).ToList();
         if (spec.HasJson)
-            options.Add(("--json", "print one JSON document on stdout and nothing else (errors too: error, kind, exitCode)"));
+            options.Add(("--json", spec.Name == "monitor"
+                ? "one JSON line per event on stdout, as the API's subscribers get them (errors: one JSON document)"
+                : "print one JSON document on stdout and nothing else (errors too: error, kind, exitCode)"));
         if (options.Count > 0)
         {
             text.AppendLine("Options:");
@@ -63,7 +65,7 @@ internal static class HelpCommand
         AppendOptions(text, [.. CommandTable.Specs.Where(s => !s.Hidden).Select(s => (s.Name, s.Brief))]);
         text.AppendLine();
         text.AppendLine("Options of every command:");
-        AppendOptions(text, [.. Common, ("--json", "print one JSON document on stdout (every command but demo, monitor and help)")]);
+        AppendOptions(text, [.. Common, ("--json", "print one JSON document on stdout (every command but demo and help; monitor: one line per event)")]);
         text.AppendLine();
         text.AppendLine("Exit codes: 0 success, 1 the operation failed (the message says what and where), 2 refused (usage, bad");
         text.AppendLine("input or configuration, missing --yes, store busy, not enough space), 3 corruption found.");

@@ -28,9 +28,24 @@ internal static class MonitorCommand
         var monitor = new HealthMonitor(config, context.Logger, sample, system);
         // The API shares the monitor's RollbackSystem: its subscribers see the monitor's automatic rollbacks too.
         ControlServer? server = null;
-        var handler = new EngineControlHandler(config, context.Logger, system, () => monitor.Latest, e => server?.Publish(e));
+        // With --json every event the API publishes (health changes, rollbacks and their progress, whoever started
+        // them) is also a JSON line on stdout, in the API's own schema: a supervisor or a script can follow it.
+        var stdout = context.Json ? Console.OpenStandardOutput() : null;
+        var stdoutLock = new Lock();
+        void Publish(ControlEvent e)
+        {
+            server?.Publish(e);
+            if (stdout is null)
+                return;
+            lock (stdoutLock)
+            {
+                stdout.Write(MonitorEvents.Encode(e).Span);
+                stdout.Flush();
+            }
+        }
+        var handler = new EngineControlHandler(config, context.Logger, system, () => monitor.Latest, Publish);
         server = new ControlServer(new ControlServerOptions(config.Monitor.Socket) { Group = config.Monitor.SocketGroup }, handler, context.Logger);
-        MonitorEvents.Connect(monitor, server.Publish);
+        MonitorEvents.Connect(monitor, Publish);
         Directory.CreateDirectory(Path.GetDirectoryName(config.Monitor.Socket)!);
         builder.Services.AddSingleton(config).AddSingleton(system).AddSingleton(monitor).AddSingleton(server);
         // Microsoft's AddSystemd() enables itself only when systemd is the parent process; NOTIFY_SOCKET is the
