@@ -124,9 +124,22 @@ public sealed class CliContractTests
     [Fact]
     public void ACommandWithoutJsonRefusesJsonAndSaysSoInJson()
     {
-        var result = CliRunner.Run("demo", "--json").Expect(2);
+        var result = CliRunner.Run("help", "--json").Expect(2);
         using var json = result.Json();
         Assert.Contains("no --json form", json.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public void TheDemoSaysHowItWentInJson()
+    {
+        using var dir = new TempDirectory();
+        var result = CliRunner.Run("demo", "--json", "--dir", dir.Combine("demo")).EnsureSuccess();
+        using var json = result.Json();
+        Assert.True(json.RootElement.GetProperty("passed").GetBoolean());
+        var steps = json.RootElement.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("title").GetString()!).ToList();
+        Assert.Equal(7, steps.Count);
+        Assert.Contains(steps, s => s.StartsWith("The health monitor samples", StringComparison.Ordinal));
+        Assert.False(json.RootElement.TryGetProperty("keptIn", out _));
     }
 
     [Fact]

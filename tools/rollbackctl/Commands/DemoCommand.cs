@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -36,7 +37,12 @@ internal static class DemoCommand
         if (Directory.Exists(dir) && Directory.EnumerateFileSystemEntries(dir).Any())
             throw new RollbackException(RollbackErrorKind.InvalidInput, $"demo directory {dir} is not empty; give an empty or new --dir");
         var clock = Stopwatch.StartNew();
+        bool keep = context.Args.Has("--keep");
+        // With --json the story is not told: one JSON document at the end says how it went.
+        var narrative = context.Json ? TextWriter.Null : context.Out;
         RollbackConfig? config = null;
+        Walkthrough? walk = null;
+        bool ok;
         try
         {
             Directory.CreateDirectory(dir);
@@ -47,27 +53,34 @@ internal static class DemoCommand
             config = ConfigLoader.Load(configPath);
             // The walk-through prints every step itself; the engine's own warnings would only repeat them.
             var logger = context.Verbose ? context.Logger : NullLogger.Instance;
-            bool ok = new Walkthrough(context, config, device, logger).RunAsync().GetAwaiter().GetResult();
-            context.Out.WriteLine();
-            context.Out.WriteLine(ok
+            walk = new Walkthrough(narrative, config, device, logger);
+            ok = walk.RunAsync().GetAwaiter().GetResult();
+            narrative.WriteLine();
+            narrative.WriteLine(ok
                 ? $"Demo finished in {Units.Duration(clock.Elapsed)}: the device is back, exactly as it was before the update."
                 : "Demo FAILED: see the step marked DIFFERENT or NOT GOOD above.");
-            return ok ? ExitCodes.Success : ExitCodes.Failed;
         }
         finally
         {
             if (config is not null)
                 StopService(config);
-            if (context.Args.Has("--keep"))
-                context.Out.WriteLine($"Kept the sandbox in {dir} (config {Path.Combine(dir, "rollback.json")}).");
+            if (keep)
+                narrative.WriteLine($"Kept the sandbox in {dir} (config {Path.Combine(dir, "rollback.json")}).");
             else if (Directory.Exists(dir))
                 Directory.Delete(dir, recursive: true);
         }
+        if (context.Json)
+            context.Out.WriteLine(JsonSerializer.Serialize(
+                new DemoOutput(ok, Math.Round(clock.Elapsed.TotalSeconds, 1), walk.Steps, keep ? dir : null), CliJsonContext.Default.DemoOutput));
+        return ok ? ExitCodes.Success : ExitCodes.Failed;
     }
 
-    private sealed class Walkthrough(CliContext context, RollbackConfig config, string device, ILogger logger)
+    private sealed class Walkthrough(TextWriter narrative, RollbackConfig config, string device, ILogger logger)
     {
-        private readonly TextWriter _out = context.Out;
+        private readonly TextWriter _out = narrative;
+
+        /// <summary>The steps told so far, for --json.</summary>
+        public List<DemoStepOutput> Steps { get; } = [];
         private readonly HealthChecker _health = new(config, logger);
 
         public async Task<bool> RunAsync()
@@ -249,6 +262,7 @@ internal static class DemoCommand
 
         private void Step(int number, string text)
         {
+            Steps.Add(new DemoStepOutput(number, text.TrimEnd(':', ',')));
             _out.WriteLine();
             _out.WriteLine($"[{number}] {text}");
         }

@@ -65,7 +65,7 @@ internal static class HelpCommand
         AppendOptions(text, [.. CommandTable.Specs.Where(s => !s.Hidden).Select(s => (s.Name, s.Brief))]);
         text.AppendLine();
         text.AppendLine("Options of every command:");
-        AppendOptions(text, [.. Common, ("--json", "print one JSON document on stdout (every command but demo and help; monitor: one line per event)")]);
+        AppendOptions(text, [.. Common, ("--json", "print one JSON document on stdout (every command but help; monitor: one line per event)")]);
         text.AppendLine();
         text.AppendLine("Exit codes: 0 success, 1 the operation failed (the message says what and where), 2 refused (usage, bad");
         text.AppendLine("input or configuration, missing --yes, store busy, not enough space), 3 corruption found.");

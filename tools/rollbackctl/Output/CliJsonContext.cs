@@ -27,6 +27,7 @@ namespace Kernel.Update.Rollback.Cli.Output;
 [JsonSerializable(typeof(UpdateOutput))]
 [JsonSerializable(typeof(List<Kernel.Update.Rollback.Diagnostics.FailureReport>))]
 [JsonSerializable(typeof(HealthOutput))]
+[JsonSerializable(typeof(DemoOutput))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;
 
 internal sealed record SnapshotOutput(string Id, long Sequence, string Name, RecoveryPointReason Reason, DateTimeOffset Created,
@@ -88,3 +89,8 @@ internal sealed record HealthComponentOutput(string Name, bool Critical, HealthL
 
 /// <summary>One probe's verdict; <c>trigger</c> is what it stands for when it is critical.</summary>
 internal sealed record HealthProbeOutput(string Probe, HealthLevel Level, string Detail, TriggerKind Trigger);
+
+/// <summary>demo --json: whether the device came back, how long it took, the steps it went through.</summary>
+internal sealed record DemoOutput(bool Passed, double Seconds, IReadOnlyList<DemoStepOutput> Steps, string? KeptIn);
+
+internal sealed record DemoStepOutput(int Number, string Title);
