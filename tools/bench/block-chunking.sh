@@ -18,21 +18,12 @@ while [[ $# -gt 0 ]]; do
 done
 [[ $(id -u) -eq 0 ]] || { echo "block-chunking.sh: needs root (loop devices, mount)" >&2; exit 2; }
 for tool in losetup mkfs.ext4 python3 dotnet; do command -v "$tool" >/dev/null || { echo "block-chunking.sh: $tool is missing" >&2; exit 2; }; done
-WORK=${WORK:-$(mktemp -d /var/tmp/kur-block-chunking.XXXXXX)}
-mkdir -p "$WORK"
-LOOP=""
-cleanup() {
-    mountpoint -q "$WORK/mnt" 2>/dev/null && umount "$WORK/mnt"
-    [[ -n "$LOOP" ]] && losetup -d "$LOOP" 2>/dev/null
-    [[ $KEEP -eq 1 ]] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-cd "$WORK"
+source "$REPO/tools/bench/minbase-ext4.sh"
+enter_block_workdir kur-block-chunking
 
 dotnet build "$REPO/tools/benchmarks" -c Release -o "$WORK/bench" >/dev/null
 study() { dotnet "$WORK/bench/Kernel.Update.Rollback.Benchmarks.dll" block-snapshot "$@"; }
 
-source "$REPO/tools/bench/minbase-ext4.sh"
 make_minbase_ext4 disk.img
 cp disk.img updated.img
 LOOP=$(losetup --find --show updated.img)

@@ -26,18 +26,9 @@ done
 for tool in losetup mkfs.ext4 zstd casync /usr/bin/time python3 bc; do command -v "$tool" >/dev/null || { echo "block-vs-peers.sh: $tool is missing" >&2; exit 2; }; done
 CTL=${ROLLBACKCTL:-/tmp/kur-aot/rollbackctl}
 [[ -x "$CTL" ]] || dotnet publish "$REPO/tools/rollbackctl" -c Release -o "$(dirname "$CTL")" >/dev/null
-WORK=${WORK:-$(mktemp -d /var/tmp/kur-block-bench.XXXXXX)}
-mkdir -p "$WORK"
-LOOP=""
-cleanup() {
-    mountpoint -q "$WORK/mnt" 2>/dev/null && umount "$WORK/mnt"
-    [[ -n "$LOOP" ]] && losetup -d "$LOOP" 2>/dev/null
-    [[ $KEEP -eq 1 ]] || rm -rf "$WORK"
-}
-trap cleanup EXIT
-cd "$WORK"
-
 source "$REPO/tools/bench/minbase-ext4.sh"
+enter_block_workdir kur-block-bench
+
 make_minbase_ext4 disk.img
 LOOP=$(losetup --find --show disk.img)
 mkdir -p mnt
