@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Operations;
 using Xunit.Abstractions;
 
@@ -20,7 +21,7 @@ public sealed class BlockRollbackCrashTests(ITestOutputHelper output)
         Directory.CreateDirectory(Path.GetDirectoryName(image)!);
         var v1 = new byte[2 << 20];
         for (int i = 0; i < v1.Length; i += 4096)
-            DeviceVersions.Random(i, 1024).CopyTo(v1, i); // compressible, every chunk different
+            TestFiles.RandomBytes(i, 1024).CopyTo(v1, i); // compressible, every chunk different
         File.WriteAllBytes(image, v1);
         Directory.CreateDirectory(bed.Live("etc"));
         File.WriteAllText(bed.Live("etc/app.conf"), "x=1\n");
@@ -28,7 +29,7 @@ public sealed class BlockRollbackCrashTests(ITestOutputHelper output)
 
         var v2 = (byte[])v1.Clone();
         foreach (int chunk in new[] { 1, 7, 8, 30 })
-            DeviceVersions.Random(100 + chunk, 64 << 10).CopyTo(v2, chunk * (64 << 10));
+            TestFiles.RandomBytes(100 + chunk, 64 << 10).CopyTo(v2, chunk * (64 << 10));
         File.WriteAllBytes(image, v2);
         File.WriteAllText(bed.Live("etc/app.conf"), "x=2\n");
         var config = bed.Fingerprint("etc");

@@ -86,9 +86,7 @@ internal sealed class PowerCutObserver : IDiskStepObserver
     private static string Describe(in DiskStep step)
     {
         string where = step.Path ?? (step.Name is not null ? $"<dir>/{step.Name}" : step.Handle is not null ? Target(step.Handle) : "?");
-        string to = step.ToPath ?? (step.ToName is not null ? $" -> <dir>/{step.ToName}" : "");
-        if (step.ToPath is not null)
-            to = " -> " + step.ToPath;
+        string to = step.ToPath is not null ? " -> " + step.ToPath : step.ToName is not null ? $" -> <dir>/{step.ToName}" : "";
         string range = step.Kind is DiskStepKind.Write ? $" [{step.Offset}+{step.Length}]" : step.Kind is DiskStepKind.SetLength ? $" ={step.Length}" : "";
         return $"{step.Kind} {where}{to}{range}";
     }

@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Retention;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -16,9 +17,9 @@ public sealed class PruneCrashTests(ITestOutputHelper output)
         bed.Snapshot("v1");
         DeviceVersions.WriteV2(bed);
         bed.Snapshot("v2");
-        File.WriteAllBytes(bed.Live("var/data/db"), DeviceVersions.Random(20, 50 << 10));
+        File.WriteAllBytes(bed.Live("var/data/db"), TestFiles.RandomBytes(20, 50 << 10));
         var third = bed.Snapshot("v3");
-        File.WriteAllBytes(bed.Live("boot/vmlinuz"), DeviceVersions.Random(21, 96 << 10));
+        File.WriteAllBytes(bed.Live("boot/vmlinuz"), TestFiles.RandomBytes(21, 96 << 10));
         var fourth = bed.Snapshot("v4");
         var all = bed.Catalog.Points.Select(p => p.Id).ToHashSet();
         var policy = new RetentionPolicy(MaxPerCategory: 2, MaxTotal: 2);

@@ -1,11 +1,8 @@
 using System.Diagnostics;
 using Kernel.Update.Rollback.Operations;
-using Kernel.Update.Rollback.Restore.Live;
-using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Store;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kernel.Update.Rollback.Tests.Operations;
 
@@ -31,8 +28,8 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
         var random = new Random(11);
         for (int i = 0; i < 30; i++)
             Write(bed.Live($"etc/conf.d/{i:D2}.conf"), Text(random, 2000));
-        Write(bed.Live("opt/app/bin"), Bytes(random, 3 << 20));
-        Write(bed.Live("opt/app/lib.so"), Bytes(random, 2 << 20));
+        Write(bed.Live("opt/app/bin"), TestFiles.RandomBytes(random, 3 << 20));
+        Write(bed.Live("opt/app/lib.so"), TestFiles.RandomBytes(random, 2 << 20));
         Write(bed.Live("var/data/db"), Text(random, 100_000));
         var target = bed.Snapshot("target");
 
@@ -41,7 +38,7 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
             Write(bed.Live($"etc/conf.d/{i:D2}.conf"), Text(random, 2500));
         File.Delete(bed.Live("etc/conf.d/29.conf"));
         Write(bed.Live("etc/new.conf"), "new\n");
-        Write(bed.Live("opt/app/bin"), Bytes(random, 3 << 20));
+        Write(bed.Live("opt/app/bin"), TestFiles.RandomBytes(random, 3 << 20));
         Write(bed.Live("var/data/db"), Text(random, 120_000));
         var updated = bed.Snapshot("updated");
 
@@ -72,30 +69,11 @@ public sealed class KilledRollbackTests(Xunit.Abstractions.ITestOutputHelper out
         Assert.True(notBegun < Moments, "no kill came late enough for the rollback to begin");
     }
 
-    private static bool Equal(StoreTestBed bed, RecoveryPointRecord point, string component)
-    {
-        var store = RecoveryStore.Open(bed.Store);
-        var record = store.GetPoint(point.Id).Components.Single(c => c.Name == component);
-        return new LiveComponents(bed.Config, store, NullLogger.Instance).Diff(point, record).IsEmpty;
-    }
-
-
-
+    private static bool Equal(StoreTestBed bed, RecoveryPointRecord point, string component) => bed.LiveEquals(point, component);
 
     private static void Write(string path, string text) => Write(path, System.Text.Encoding.UTF8.GetBytes(text));
 
-    private static void Write(string path, byte[] data)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, data);
-    }
-
-    private static byte[] Bytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
-    }
+    private static void Write(string path, byte[] data) => TestFiles.Write(path, data);
 
     private static string Text(Random random, int length)
     {

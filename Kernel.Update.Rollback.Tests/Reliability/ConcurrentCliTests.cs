@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using Kernel.Update.Rollback.Health;
 using Kernel.Update.Rollback.Operations;
-using Kernel.Update.Rollback.Restore.Live;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Store;
 using Kernel.Update.Rollback.Triggers;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Kernel.Update.Rollback.Tests.Reliability;
 
@@ -109,16 +107,16 @@ public sealed partial class ConcurrentCliTests(Xunit.Abstractions.ITestOutputHel
                 """, """ "retention": { "maxPerCategory": 4, "maxTotal": 4 }, "autoRollback": { "enabled": true } """);
             var random = new Random(5);
             for (int i = 0; i < 20; i++)
-                Write($"etc/conf.d/{i:D2}.conf", Bytes(random, 3000));
-            Write("opt/app/bin", Bytes(random, 4 << 20));
-            Write("var/data/db", Bytes(random, 100_000));
+                Write($"etc/conf.d/{i:D2}.conf", TestFiles.RandomBytes(random, 3000));
+            Write("opt/app/bin", TestFiles.RandomBytes(random, 4 << 20));
+            Write("var/data/db", TestFiles.RandomBytes(random, 100_000));
             for (int i = 0; i < 3; i++)
                 _bed.Snapshot($"old {i}");
             _target = _bed.Snapshot("target");
             for (int i = 0; i < 20; i += 2)
-                Write($"etc/conf.d/{i:D2}.conf", Bytes(random, 3500));
-            Write("opt/app/bin", Bytes(random, 4 << 20));
-            Write("var/data/db", Bytes(random, 120_000));
+                Write($"etc/conf.d/{i:D2}.conf", TestFiles.RandomBytes(random, 3500));
+            Write("opt/app/bin", TestFiles.RandomBytes(random, 4 << 20));
+            Write("var/data/db", TestFiles.RandomBytes(random, 120_000));
             _updated = _bed.Snapshot("updated");
             // Pinned, so the prunes never take the points this test rolls back to or compares with.
             Protect(_target.Id, _updated.Id);
@@ -232,26 +230,9 @@ public sealed partial class ConcurrentCliTests(Xunit.Abstractions.ITestOutputHel
 
         public void Reset() => _bed.RestoreLive(_updated);
 
-        private bool Equal(RecoveryPointRecord point, string component)
-        {
-            var store = RecoveryStore.Open(_bed.Store);
-            var record = store.GetPoint(point.Id).Components.Single(c => c.Name == component);
-            return new LiveComponents(_bed.Config, store, NullLogger.Instance).Diff(point, record).IsEmpty;
-        }
+        private bool Equal(RecoveryPointRecord point, string component) => _bed.LiveEquals(point, component);
 
-        private void Write(string relative, byte[] data)
-        {
-            string path = _bed.Live(relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, data);
-        }
-
-        private static byte[] Bytes(Random random, int length)
-        {
-            var bytes = new byte[length];
-            random.NextBytes(bytes);
-            return bytes;
-        }
+        private void Write(string relative, byte[] data) => TestFiles.Write(_bed.Live(relative), data);
 
         public void Dispose() => _bed.Dispose();
     }

@@ -46,7 +46,7 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
         using var bed = StoreTestBed.WithOneTree(extraJson: Retention);
         var random = new Random(seed);
         for (int i = 0; i < BigFiles; i++)
-            File.WriteAllBytes(bed.Live($"tree/big{i}.bin"), Bytes(random, 1 << 20));
+            File.WriteAllBytes(bed.Live($"tree/big{i}.bin"), TestFiles.RandomBytes(random, 1 << 20));
         Directory.CreateDirectory(bed.Live("tree/etc"));
         for (int i = 0; i < 20; i++)
             File.WriteAllText(bed.Live($"tree/etc/{i:D2}.conf"), $"key{i} = {random.Next()}\n");
@@ -123,20 +123,13 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
     private static void Change(StoreTestBed bed, Random random)
     {
         for (int i = 0; i < 3; i++)
-            File.WriteAllBytes(bed.Live($"tree/big{random.Next(BigFiles)}.bin"), Bytes(random, 1 << 20));
+            File.WriteAllBytes(bed.Live($"tree/big{random.Next(BigFiles)}.bin"), TestFiles.RandomBytes(random, 1 << 20));
         File.AppendAllText(bed.Live($"tree/etc/{random.Next(20):D2}.conf"), $"edit = {random.Next()}\n");
     }
 
     private static CliResult Cli(StoreTestBed bed, params string[] args) => CliRunner.RunWithConfig(bed.ConfigPath, args);
 
     private static HashSet<string> Ids(StoreTestBed bed) => bed.Catalog.Points.Select(p => p.Id).ToHashSet();
-
-    private static byte[] Bytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
-    }
 
     private sealed class Tally
     {

@@ -79,6 +79,14 @@ internal sealed class StoreTestBed : IDisposable
         return target;
     }
 
+    /// <summary>Whether the live tree of <paramref name="component"/> equals it in <paramref name="point"/> (the diff is empty).</summary>
+    public bool LiveEquals(RecoveryPointRecord point, string component)
+    {
+        var store = RecoveryStore.Open(Store);
+        var record = store.GetPoint(point.Id).Components.Single(c => c.Name == component);
+        return new Kernel.Update.Rollback.Restore.Live.LiveComponents(Config, store, NullLogger.Instance).Diff(point, record).IsEmpty;
+    }
+
     public VerifyReport Verify(string? id = null) => new StoreVerifier(Store).Verify(id);
 
     /// <summary>Puts every tree component of <paramref name="point"/> back in place (the engine's delta restore), so a
