@@ -83,18 +83,22 @@ public static class CliRunner
 
     /// <summary>Starts <c>rollbackctl args…</c> and SIGKILLs it after <paramref name="delayMs"/>, as a power cut would;
     /// true if it was still running then (false: it had finished on its own).</summary>
-    public static bool RunAndKillAfter(int delayMs, params string[] args)
+    public static bool RunAndKillAfter(int delayMs, params string[] args) => RunAndKillAfterTimed(delayMs, args).Killed;
+
+    /// <summary>As <see cref="RunAndKillAfter"/>, with how long the process lived (its whole run when not killed).</summary>
+    public static (bool Killed, long ElapsedMs) RunAndKillAfterTimed(int delayMs, params string[] args)
     {
         var (file, prefix) = Command;
         var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string arg in prefix.Concat(args))
             start.ArgumentList.Add(arg);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
         using var process = System.Diagnostics.Process.Start(start)!;
         bool exited = process.WaitForExit(delayMs);
         if (!exited)
             process.Kill(entireProcessTree: true);
         process.WaitForExit();
-        return !exited;
+        return (!exited, watch.ElapsedMilliseconds);
     }
 
     /// <summary>

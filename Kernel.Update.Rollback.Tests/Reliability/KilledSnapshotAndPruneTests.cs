@@ -6,7 +6,8 @@ namespace Kernel.Update.Rollback.Tests.Reliability;
 
 /// <summary>
 /// The real CLI's snapshot and prune, each SIGKILLed 80 times at seeded random moments spread over the measured length
-/// of the run (start-up included), on two small stores at once. After every kill <c>rollbackctl recover</c> must succeed
+/// of the run (start-up included; the window follows the run's real length, <see cref="AdaptiveKillWindow"/>), on two
+/// small stores at once. After every kill <c>rollbackctl recover</c> must succeed
 /// and the store verify (in-process, with the verifier <c>rollbackctl verify</c> runs, to spare a CLI start-up per kill;
 /// the CLI verifies each store once at the end), the points listed must be exactly those before or exactly those after the
 /// operation (a snapshot adds one whole point, a prune removes exactly what the retention policy selects), and the
@@ -30,7 +31,7 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
         var sum = new Tally();
         foreach (var t in tallies)
         {
-            output.WriteLine($"bed: snapshot window {t.SnapshotWindow} ms, prune window {t.PruneWindow} ms");
+            output.WriteLine($"bed: snapshot window {t.SnapshotWindow} ms, prune window {t.PruneWindow} ms at the end");
             sum.Add(t);
         }
         output.WriteLine($"{Beds * RoundsPerBed * 2} kills: snapshot {sum.SnapshotInside} of {Beds * RoundsPerBed} inside the run " +
@@ -54,10 +55,10 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
 
         var tally = new Tally();
         Change(bed, random);
-        tally.SnapshotWindow = CliRunner.KillWindow(bed.ConfigPath,
-            () => Cli(bed, "snapshot", "--name", "timed").EnsureSuccess(), () => Change(bed, random));
-        tally.PruneWindow = CliRunner.KillWindow(bed.ConfigPath,
-            () => Cli(bed, "prune").EnsureSuccess(), () => FillOverRetention(bed, random));
+        tally.SnapshotWindow = new AdaptiveKillWindow(CliRunner.KillWindow(bed.ConfigPath,
+            () => Cli(bed, "snapshot", "--name", "timed").EnsureSuccess(), () => Change(bed, random)));
+        tally.PruneWindow = new AdaptiveKillWindow(CliRunner.KillWindow(bed.ConfigPath,
+            () => Cli(bed, "prune").EnsureSuccess(), () => FillOverRetention(bed, random)));
         var policy = new RetentionPolicy(Retained, Retained);
 
         for (int round = 0; round < RoundsPerBed; round++)
@@ -65,9 +66,9 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
             Change(bed, random);
             var live = LiveState.Capture(bed.Root);
             var before = Ids(bed);
-            int delay = random.Next(tally.SnapshotWindow.From, tally.SnapshotWindow.To + 1);
+            int delay = tally.SnapshotWindow.Next(random);
             string name = $"killed {seed}/{round}";
-            tally.SnapshotInside += CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "snapshot", "--name", name) ? 1 : 0;
+            tally.SnapshotInside += tally.SnapshotWindow.RunAndKill(delay, "--config", bed.ConfigPath, "snapshot", "--name", name) ? 1 : 0;
             string what = $"bed {seed}, snapshot killed at {delay} ms in round {round}";
             RecoverAndVerify(bed, what);
             var after = Ids(bed);
@@ -85,8 +86,8 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
             before = Ids(bed);
             var kept = new HashSet<string>(before);
             kept.ExceptWith(policy.SelectForRemoval(bed.Catalog).Select(p => p.Id));
-            delay = random.Next(tally.PruneWindow.From, tally.PruneWindow.To + 1);
-            tally.PruneInside += CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "prune") ? 1 : 0;
+            delay = tally.PruneWindow.Next(random);
+            tally.PruneInside += tally.PruneWindow.RunAndKill(delay, "--config", bed.ConfigPath, "prune") ? 1 : 0;
             what = $"bed {seed}, prune killed at {delay} ms in round {round}";
             RecoverAndVerify(bed, what);
             after = Ids(bed);
@@ -133,8 +134,8 @@ public sealed class KilledSnapshotAndPruneTests(Xunit.Abstractions.ITestOutputHe
 
     private sealed class Tally
     {
-        public (int From, int To) SnapshotWindow;
-        public (int From, int To) PruneWindow;
+        public AdaptiveKillWindow SnapshotWindow = null!;
+        public AdaptiveKillWindow PruneWindow = null!;
         public int SnapshotInside, SnapshotCommitted, PruneInside, PruneCommitted;
 
         public void Add(Tally other)
