@@ -1,5 +1,6 @@
 using Kernel.Update.Rollback.Restore.Block;
 using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Chunking;
 using Kernel.Update.Rollback.Store.Manifests;
@@ -141,19 +142,26 @@ public sealed class HotPathAllocationTests
         byte[] data = new byte[DataLength];
         Data.AsSpan(0, DataLength / 2).CopyTo(data); // and the rest never written: zeros
         var chunks = new ChunkRef[DataLength / chunkSize];
+        var values = new UInt128[chunks.Length];
         for (int i = 0; i < chunks.Length; i++)
+        {
             chunks[i] = new ChunkRef(Hash256.Compute(data.AsSpan(i * chunkSize, chunkSize)), chunkSize);
+            values[i] = ChunkFingerprints.Of(data.AsSpan(i * chunkSize, chunkSize), seed: 7);
+        }
         data[5 * chunkSize] ^= 1;
         File.WriteAllBytes(image, data);
         var target = new ManifestEntry { Path = "image", Kind = EntryKind.Regular, Size = DataLength, Chunks = chunks };
 
-        List<int> differing = [];
-        long bytes = AllocationMeter.OnThisThread(() =>
+        foreach (var fingerprints in new[] { null, new ChunkFingerprints(7, values) })
         {
-            using var live = BlockImage.Open("block", image, writable: false);
-            differing = live.Compare(target).Differing;
-        });
-        Assert.Equal([5], differing);
-        AssertWithinBudget("block compare", bytes, DataLength / AllocationMeter.Megabyte);
+            List<int> differing = [];
+            long bytes = AllocationMeter.OnThisThread(() =>
+            {
+                using var live = BlockImage.Open("block", image, writable: false);
+                differing = live.Compare(target, fingerprints).Differing;
+            });
+            Assert.Equal([5], differing);
+            AssertWithinBudget(fingerprints is null ? "block compare by SHA-256" : "block compare by fingerprints", bytes, DataLength / AllocationMeter.Megabyte);
+        }
     }
 }

@@ -11,6 +11,7 @@ using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Operations;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Store.Packs;
 using Kernel.Update.Rollback.Triggers;
@@ -73,8 +74,22 @@ public sealed class ParserFuzzTests(FuzzCorpus corpus, ITestOutputHelper output)
                 var buffer = new byte[chunk.PlainLength];
                 reader.TryRead(chunk.Hash, buffer, out _);
             }
-        }, IsCorruption, prepare: FixIndexTrailer);
+        }, IsCorruption, prepare: FixTrailingSha256);
         Report("pack index", executions, escapes);
+    }
+
+    [Fact]
+    public void BlockChunkFingerprintsOnlyEverFailAsFormatErrors()
+    {
+        const int executions = 4_000;
+        var manifest = Hash256.Compute("a block component's manifest"u8);
+        List<byte[]> seeds =
+        [
+            new ChunkFingerprints(1, []).Encode(manifest),
+            new ChunkFingerprints(0x9E3779B97F4A7C15, [1, 2, 3, UInt128.MaxValue, 0]).Encode(manifest),
+        ];
+        var escapes = FuzzRun.Run(110, executions, seeds, input => ChunkFingerprints.Decode(input, manifest), e => e is FormatException, prepare: FixTrailingSha256);
+        Report("block chunk fingerprints", executions, escapes);
     }
 
     [Fact]
@@ -226,7 +241,8 @@ public sealed class ParserFuzzTests(FuzzCorpus corpus, ITestOutputHelper output)
         return file[..(8 + written)];
     }
 
-    private static byte[] FixIndexTrailer(byte[] index)
+    /// <summary>Pack indexes and block fingerprint files end in the SHA-256 of everything before it.</summary>
+    private static byte[] FixTrailingSha256(byte[] index)
     {
         if (index.Length < 32)
             return index;

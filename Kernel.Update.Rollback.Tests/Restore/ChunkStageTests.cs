@@ -5,7 +5,7 @@ using Kernel.Update.Rollback.Tests.Store;
 
 namespace Kernel.Update.Rollback.Tests.Restore;
 
-/// <summary>The scratch of chunks validation proved: what it holds is proved again on the way out, what it lacks or
+/// <summary>The scratch of chunks validation proved: what it holds is checked again on the way out, what it lacks or
 /// lost comes from the packs, and it leaves nothing behind.</summary>
 public sealed class ChunkStageTests
 {

@@ -1,14 +1,16 @@
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 
 namespace Kernel.Update.Rollback.Capture;
 
 /// <summary>
 /// One worker's reading of block regions: 1 MiB aligned reads (what O_DIRECT needs) into one native buffer,
-/// cut at fixed offsets, each chunk handed to the worker's <see cref="ChunkStorer"/> and recorded at its index in
-/// the image's chunk list. No allocation per chunk.
+/// cut at fixed offsets, each chunk fingerprinted, handed to the worker's <see cref="ChunkStorer"/> (with the
+/// reference's identity when its fingerprint says it is unchanged, else hashed) and recorded at its index in the
+/// image's chunk list. No allocation per chunk.
 /// </summary>
 internal sealed class BlockReader : IDisposable
 {
@@ -21,7 +23,7 @@ internal sealed class BlockReader : IDisposable
 
     public BlockReader(ChunkSink sink, int compressionLevel, ChunkerParameters chunking, SnapshotCounters counters)
     {
-        _storer = new ChunkStorer(sink, compressionLevel, chunking.MaxSize, counters);
+        _storer = new ChunkStorer(sink, compressionLevel, chunking.MaxSize, counters, BlockCapture.FrameLength);
         _counters = counters;
         _cdc = chunking;
     }
@@ -34,22 +36,28 @@ internal sealed class BlockReader : IDisposable
             return;
         }
         var block = region.Block;
-        long position = region.Offset;
-        long end = region.Offset + region.Length;
-        while (position < end)
+        for (long position = region.Offset; position < region.Offset + region.Length; position += ReadLength)
         {
-            int want = (int)Math.Min(ReadLength, end - position);
-            var span = _buffer.GetSpan()[..want];
+            var span = _buffer.GetSpan()[..(int)Math.Min(ReadLength, region.Offset + region.Length - position)];
             ReadExactly(block, span, position);
-            int index = (int)(position / block.ChunkSize);
-            for (int at = 0; at < want; at += block.ChunkSize, index++)
-            {
-                var chunk = span.Slice(at, Math.Min(block.ChunkSize, want - at));
-                block.Image.Chunks[index] = _storer.Store(chunk, ZeroChunks.HashOf(chunk), block.Capture);
-            }
-            position += want;
+            Process(block, span, position);
         }
         Interlocked.Add(ref block.Capture.ReadBytes, region.Length);
+    }
+
+    /// <summary>Fingerprints each fixed chunk of <paramref name="span"/> (read at <paramref name="position"/>) and stores it.</summary>
+    private void Process(BlockCapture block, ReadOnlySpan<byte> span, long position)
+    {
+        int index = (int)(position / block.ChunkSize);
+        for (int at = 0; at < span.Length; at += block.ChunkSize, index++)
+        {
+            var chunk = span.Slice(at, Math.Min(block.ChunkSize, span.Length - at));
+            var fingerprint = ChunkFingerprints.Of(chunk, block.Seed);
+            block.Fingerprints![index] = fingerprint;
+            block.Image.Chunks[index] = block.Reference is { } reference && reference.TryMatch(index, fingerprint, out var same)
+                ? _storer.Store(chunk, same.Hash, block.Capture)
+                : _storer.Store(chunk, ZeroChunks.HashOf(chunk), block.Capture);
+        }
     }
 
     /// <summary>The measurement's alternative (<see cref="BlockChunking.ContentDefined"/>): the whole region in one

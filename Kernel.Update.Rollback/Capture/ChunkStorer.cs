@@ -18,11 +18,11 @@ internal sealed class ChunkStorer : IDisposable
     // The components whose new chunks wait in the frame, with their plain bytes, so each is credited its share of the frame's pack bytes.
     private readonly List<(ComponentCapture Component, int Plain)> _pending = [];
 
-    public ChunkStorer(ChunkSink sink, int compressionLevel, int maxChunkLength, SnapshotCounters counters)
+    public ChunkStorer(ChunkSink sink, int compressionLevel, int maxChunkLength, SnapshotCounters counters, int frameLength = FrameBuilder.DefaultTargetLength)
     {
         _sink = sink;
         _counters = counters;
-        _frame = new FrameBuilder(sink.Packs, compressionLevel, maxChunkLength);
+        _frame = new FrameBuilder(sink.Packs, compressionLevel, maxChunkLength, frameLength);
     }
 
     public ChunkRef Store(ReadOnlySpan<byte> chunk, ComponentCapture component) => Store(chunk, Hash(chunk), component);

@@ -1,4 +1,5 @@
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 
 namespace Kernel.Update.Rollback.Capture;
@@ -17,6 +18,10 @@ public sealed record SnapshotRequest(string? Name, RecoveryPointReason Reason, I
     /// rollback leaves such a file alone. Files the rollback will rewrite differ in size or mtime, so they are read.
     /// </summary>
     public IReadOnlyDictionary<string, Manifest>? QuickCheckAgainst { get; init; }
+
+    /// <summary>The chunk fingerprints of those manifests' block components, by component name: a block chunk whose
+    /// fingerprint equals the target's keeps the target's identity unhashed (see Store.Fingerprints.ChunkFingerprints).</summary>
+    public IReadOnlyDictionary<string, ChunkFingerprints>? QuickCheckFingerprints { get; init; }
 
     /// <summary>When set, receives each component's manifest as written, by component name (a rollback compares
     /// its safety point with its target without reading the manifests back).</summary>

@@ -8,6 +8,7 @@ using Kernel.Update.Rollback.Restore.Subvolumes;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Chunking;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Store.Packs;
 using Microsoft.Extensions.Logging;
@@ -48,8 +49,14 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         try
         {
             foreach (var component in components)
-                if (!component.IsTree)
-                    blocks.Add(BlockCapture.Open(component, config.Locate(component), BlockChunkSize, request.BlockChunking));
+            {
+                if (component.IsTree)
+                    continue;
+                var block = BlockCapture.Open(component, config.Locate(component), BlockChunkSize, request.BlockChunking);
+                blocks.Add(block);
+                var (manifest, fingerprints) = BlockReferenceFor(store, request, component);
+                block.CompareWith(manifest, fingerprints);
+            }
             // Manifests in the configuration's order, trees and blocks alike.
             var captures = components.Select(c => trees.FirstOrDefault(t => t.Component == c) ?? blocks.First(b => b.Capture.Component == c).Capture).ToList();
             CheckSpace(layout, work, captures, blocks);
@@ -86,7 +93,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
                 Created = DateTimeOffset.UtcNow,
             };
             foreach (var capture in captures)
-                point.Components.Add(WriteManifest(store, capture, request.Written));
+                point.Components.Add(WriteManifest(store, capture, blocks.Find(b => b.Capture == capture), request.Written));
             DiskSteps.FsyncDirectory(layout.Manifests);
             for (int i = 0; i < captures.Count; i++)
                 if (captures[i].Component.IsTree)
@@ -212,6 +219,34 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         }
     }
 
+    /// <summary>
+    /// What a block component's read compares with: a rollback's target (its safety point then hashes only the chunks
+    /// the rollback will overwrite), else the component's newest point of the same device. Damaged fingerprints of the
+    /// target fail the rollback as corruption before anything changes; of an older point, they only mean hashing all.
+    /// </summary>
+    private (Manifest? Manifest, ChunkFingerprints? Fingerprints) BlockReferenceFor(RecoveryStore store, SnapshotRequest request, Component component)
+    {
+        if (request.QuickCheckAgainst?.GetValueOrDefault(component.Name) is { } target)
+            return (target, request.QuickCheckFingerprints?.GetValueOrDefault(component.Name));
+        RecoveryPointRecord? newest = null;
+        ComponentSnapshotRecord? record = null;
+        foreach (var point in store.Catalog.Points)
+            foreach (var c in point.Components)
+                if (c.Name == component.Name && c.Block == component.Block && (newest is null || point.Sequence > newest.Sequence))
+                    (newest, record) = (point, c);
+        if (newest is null || record is null)
+            return (null, null);
+        try
+        {
+            return (store.LoadManifest(newest, record), store.LoadFingerprints(record));
+        }
+        catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+        {
+            Log.PreviousManifestUnusable(logger, component.Name, e.Message);
+            return (null, null);
+        }
+    }
+
     /// <summary>The chunks the files and devices to read would make if none were stored yet, to size the claims once.</summary>
     private int ExpectedChunks(List<FileWork> work, List<BlockCapture> blocks)
     {
@@ -289,11 +324,13 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     /// <summary>Where <c>restore --to DIR</c> puts a block component's image: its configured name under DIR.</summary>
     private static string BlockExportPath(string block) => block.TrimStart('/');
 
-    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture, Dictionary<string, Manifest>? written)
+    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture, BlockCapture? block, Dictionary<string, Manifest>? written)
     {
         var manifest = new Manifest(capture.Entries);
         written?.Add(capture.Component.Name, manifest);
         var hash = store.WriteManifest(ManifestCodec.Encode(manifest, config.Compression.Level), out _);
+        if (block?.ReadFingerprints() is { } fingerprints)
+            store.WriteFingerprints(hash, fingerprints);
         return new ComponentSnapshotRecord
         {
             Name = capture.Component.Name,

@@ -5,18 +5,19 @@ namespace Kernel.Update.Rollback.Concurrency;
 /// context) made once and kept for the whole run. Unlike Parallel.ForEach, which may start and retire tasks
 /// and so create state again and again, the number of states, and of the large buffers they hold, is bounded
 /// by the number of cores. Items are taken in list order; the first failure stops the others at their next item.
+/// A caller whose items wait on a device rather than a core may ask for more workers than cores (<c>count</c>).
 /// </summary>
 internal static class Workers
 {
     public static void ForEach<TItem, TState>(IReadOnlyList<TItem> items, Func<TState> create, Action<TState, TItem> body,
-        CancellationToken cancellation, Action<TState>? finish = null)
+        CancellationToken cancellation, Action<TState>? finish = null, int count = 0)
         where TState : IDisposable
     {
         if (items.Count == 0)
             return;
         int next = -1;
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var workers = new Task[Math.Min(Environment.ProcessorCount, items.Count)];
+        var workers = new Task[Math.Min(count > 0 ? count : Environment.ProcessorCount, items.Count)];
         for (int w = 0; w < workers.Length; w++)
         {
             workers[w] = Task.Factory.StartNew(() =>

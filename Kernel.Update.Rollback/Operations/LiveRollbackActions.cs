@@ -9,6 +9,7 @@ using Kernel.Update.Rollback.Restore.Subvolumes;
 using Kernel.Update.Rollback.Services;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Verification;
 using Microsoft.Extensions.Logging;
@@ -61,10 +62,12 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     {
         Report(journal, RollbackPhase.CreatingRecoveryPoint, null);
         _live.Clear();
+        var store = RecoveryStore.Open(config.Store);
         string id = new Snapshotter(config, logger).Create(
             new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components)
             {
-                QuickCheckAgainst = TargetManifests(RecoveryStore.Open(config.Store), journal),
+                QuickCheckAgainst = TargetManifests(store, journal),
+                QuickCheckFingerprints = TargetFingerprints(store, journal),
                 Written = _live,
             },
             cancellation).Id;
@@ -303,6 +306,17 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                 _target[name] = store.LoadManifest(point, Component(point, name));
         }
         return _target;
+    }
+
+    /// <summary>The target's block chunk fingerprints, by component (those it has); damaged ones fail the rollback as corruption.</summary>
+    private static Dictionary<string, ChunkFingerprints> TargetFingerprints(RecoveryStore store, OperationJournal journal)
+    {
+        var point = store.GetPoint(journal.State.TargetPointId);
+        var result = new Dictionary<string, ChunkFingerprints>(StringComparer.Ordinal);
+        foreach (string name in journal.State.Components)
+            if (store.LoadFingerprints(Component(point, name)) is { } fingerprints)
+                result[name] = fingerprints;
+        return result;
     }
 
     private RecoveryPointRecord Point(OperationJournal journal) => RecoveryStore.Open(config.Store).GetPoint(journal.State.TargetPointId);

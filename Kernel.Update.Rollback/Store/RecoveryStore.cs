@@ -3,6 +3,7 @@ using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 
 namespace Kernel.Update.Rollback.Store;
@@ -127,6 +128,47 @@ public sealed class RecoveryStore
         return hash;
     }
 
+    /// <summary>Writes a block image's chunk fingerprints beside manifest <paramref name="manifest"/> unless some are already
+    /// there (any intact set serves). Data fsynced; the caller fsyncs the directory, as for the manifest.</summary>
+    public void WriteFingerprints(in Hash256 manifest, ChunkFingerprints fingerprints)
+    {
+        string path = Layout.FingerprintPath(manifest);
+        if (File.Exists(path))
+            return;
+        string temp = Path.Combine(Layout.Temp, Path.GetFileName(path));
+        DiskSteps.DeleteFile(temp);
+        DurableFile.WriteNew(temp, fingerprints.Encode(manifest));
+        DiskSteps.Move(temp, path);
+    }
+
+    /// <summary>The chunk fingerprints of a block component's image, checked against its manifest and itself; null where
+    /// there are none (a tree component, or a point taken before fingerprints were kept). Damage is
+    /// <see cref="RollbackErrorKind.CorruptedData"/>.</summary>
+    public ChunkFingerprints? LoadFingerprints(ComponentSnapshotRecord component)
+    {
+        if (component.Block is null || !Hash256.TryParse(component.Manifest, out var hash))
+            return null;
+        string path = Layout.FingerprintPath(hash);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        try
+        {
+            return ChunkFingerprints.Decode(bytes, hash);
+        }
+        catch (FormatException e)
+        {
+            throw new RollbackException(RollbackErrorKind.CorruptedData,
+                $"component {component.Name}: chunk fingerprints {path} are damaged: {e.Message}");
+        }
+    }
+
     /// <summary>Commits a new catalog (the rename is the commit point) and makes it this store's state.</summary>
     public void Commit(CatalogDocument next)
     {
@@ -152,7 +194,10 @@ public sealed class RecoveryStore
         var manifests = new HashSet<string>(StringComparer.Ordinal);
         foreach (var point in Catalog.Points)
             foreach (var component in point.Components)
+            {
                 manifests.Add(component.Manifest + ".mf");
+                manifests.Add(component.Manifest + StoreLayout.FingerprintExtension);
+            }
         removed += RemoveUnnamed(Layout.Manifests, manifests);
         removed += RemoveUnnamed(Layout.Temp, []);
         var subvolumes = new HashSet<string>(StringComparer.Ordinal);

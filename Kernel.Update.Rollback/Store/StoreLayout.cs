@@ -46,6 +46,11 @@ public sealed class StoreLayout
     public string IndexPath(string id) => Path.Combine(Packs, id + ".idx");
     public string ManifestPath(Hash256 hash) => Path.Combine(Manifests, hash + ".mf");
 
+    /// <summary>A block image's chunk fingerprints, beside its manifest (see Fingerprints.ChunkFingerprints).</summary>
+    public string FingerprintPath(Hash256 manifest) => Path.Combine(Manifests, manifest + FingerprintExtension);
+
+    public const string FingerprintExtension = ".fp";
+
     public static bool IsPackId(ReadOnlySpan<char> id)
     {
         if (id.Length != 16)

@@ -12,8 +12,8 @@ namespace Kernel.Update.Rollback.Verification;
 /// <summary>
 /// Reads and proves everything a store holds, or everything one recovery point needs: the catalog's checksum,
 /// every pack index's digest and trailer, that frames tile each pack with no byte uncovered, that each frame's
-/// header and chunk table match its index, every manifest's hash, and every chunk's content hash. Damage is
-/// attributed to the recovery points, components and files that depend on it.
+/// header and chunk table match its index, every manifest's hash, every chunk's content hash, and every block image's
+/// chunk fingerprints against the chunks they stand for (<see cref="FingerprintCheck"/>). Damage is attributed to the recovery points, components and files that depend on it.
 /// </summary>
 public sealed class StoreVerifier(string storeRoot)
 {
@@ -60,7 +60,13 @@ public sealed class StoreVerifier(string storeRoot)
             foreach (var entry in manifest.Entries)
                 foreach (var chunk in entry.Chunks)
                     needed.Add(chunk.Hash);
-        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null, hashAll: true, proven, report, cancellation);
+        var fingerprints = FingerprintCheck.Load(store, manifests, report);
+        var bad = CheckFrames(index, packIndexes, needed, checkAll: pointId is null, hashAll: true, (in Hash256 hash, ReadOnlySpan<byte> plain) =>
+        {
+            fingerprints.Check(hash, plain);
+            proven?.Invoke(hash, plain);
+        }, report, cancellation);
+        fingerprints.Report(report);
         Attribute(bad, manifests, index, report);
         return report;
     }

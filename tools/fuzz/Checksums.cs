@@ -9,7 +9,8 @@ namespace Kernel.Update.Rollback.Fuzz;
 /// and a crafted store passes its checksums, so what is behind them is what needs fuzzing.</summary>
 internal static class Checksums
 {
-    public static byte[] FixIndexTrailer(byte[] index)
+    /// <summary>Pack indexes and block fingerprint files end in the SHA-256 of everything before it.</summary>
+    public static byte[] FixTrailingSha256(byte[] index)
     {
         if (index.Length < 32)
             return index;

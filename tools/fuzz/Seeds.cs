@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Kernel.Update.Rollback.Boot;
 using Kernel.Update.Rollback.Operations;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Triggers;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -17,6 +18,7 @@ internal static class Seeds
         Copy(directory, "manifest", Directory.GetFiles(layout.Manifests, "*.mf"));
         Copy(directory, "index", [.. sample.Store.Catalog.Packs.Select(p => layout.IndexPath(p.Id))]);
         Copy(directory, "catalog", [layout.Catalog]);
+        Save(directory, "fingerprints", new ChunkFingerprints(0x9E3779B97F4A7C15, [1, 2, 3, UInt128.MaxValue]).Encode(Targets.FingerprintManifest));
 
         // A journal as a crash in the middle of a rollback leaves it.
         string point = sample.Store.Catalog.Points[0].Id;

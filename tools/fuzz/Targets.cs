@@ -10,6 +10,7 @@ using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Operations;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
+using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Store.Packs;
 using Kernel.Update.Rollback.Triggers;
@@ -23,7 +24,7 @@ namespace Kernel.Update.Rollback.Fuzz;
 /// </summary>
 internal static class Targets
 {
-    public static readonly string[] Names = ["manifest", "index", "catalog", "journal", "config", "boot-state", "trigger-state", "control-request"];
+    public static readonly string[] Names = ["manifest", "index", "catalog", "journal", "config", "boot-state", "trigger-state", "control-request", "fingerprints"];
 
     public static Action<byte[]> For(string name) => name switch
     {
@@ -35,6 +36,7 @@ internal static class Targets
         "boot-state" => BootStateFile,
         "trigger-state" => TriggerStateFile,
         "control-request" => ControlRequestLines,
+        "fingerprints" => Fingerprints,
         _ => throw new ArgumentException($"unknown fuzz target '{name}'; one of: {string.Join(", ", Names)}"),
     };
 
@@ -45,7 +47,7 @@ internal static class Targets
         {
             target(input);
         }
-        catch (FormatException) when (target == Manifest)
+        catch (FormatException) when (target == Manifest || target == Fingerprints)
         {
         }
         catch (RollbackException e) when (e.Kind is RollbackErrorKind.CorruptedData && target != Config && target != ControlRequestLines)
@@ -58,12 +60,18 @@ internal static class Targets
 
     private static void Manifest(byte[] input) => ManifestCodec.Decode(input);
 
+    /// <summary>The manifest the fingerprint seeds are bound to (<see cref="Seeds"/>).</summary>
+    public static readonly Hash256 FingerprintManifest = Hash256.Compute("a block component's manifest"u8);
+
+    // The trailing SHA-256 is made to match, as for an index, so the structure behind it is tested.
+    private static void Fingerprints(byte[] input) => ChunkFingerprints.Decode(Checksums.FixTrailingSha256(input), FingerprintManifest);
+
     private static void Index(byte[] input)
     {
         var store = SampleStore.Existing.Value;
         var pack = store.Pack;
         // AFL cannot guess a SHA-256: the trailer and the catalog's digest are made to match, so the structure is tested.
-        input = Checksums.FixIndexTrailer(input);
+        input = Checksums.FixTrailingSha256(input);
         var index = PackIndexFile.Parse(store.Layout.IndexPath(pack.Id), input, Convert.ToHexStringLower(SHA256.HashData(input)), pack.Length);
         // Whatever an index lets through must be read from the real pack without anything but a typed error.
         var chunks = ChunkIndex.Build([pack], [index]);

@@ -30,6 +30,32 @@ public sealed class BlockPlan(ManifestEntry target, List<int> differing)
         }
     }
 
+    /// <summary>A stretch of adjacent differing chunks: <see cref="Count"/> chunks from <see cref="First"/>, <see cref="Length"/> bytes.</summary>
+    public readonly record struct Run(int First, int Count, int Length);
+
+    /// <summary>The differing chunks as runs of adjacent ones, each at most <paramref name="maxLength"/> bytes (or one chunk).</summary>
+    public List<Run> Runs(int maxLength)
+    {
+        var runs = new List<Run>();
+        int first = -1, count = 0, length = 0;
+        foreach (int index in Differing)
+        {
+            int chunk = Target.Chunks[index].Length;
+            if (count > 0 && index == first + count && length + chunk <= maxLength)
+            {
+                count++;
+                length += chunk;
+                continue;
+            }
+            if (count > 0)
+                runs.Add(new Run(first, count, length));
+            (first, count, length) = (index, 1, chunk);
+        }
+        if (count > 0)
+            runs.Add(new Run(first, count, length));
+        return runs;
+    }
+
     public static ManifestEntry ImageOf(Manifest manifest, string component)
     {
         var image = manifest.Find(BlockCapture.ImageName)

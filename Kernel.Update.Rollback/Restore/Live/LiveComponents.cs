@@ -55,7 +55,7 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     public BlockPlan DiffBlock(ComponentSnapshotRecord component, Manifest manifest, CancellationToken cancellation = default)
     {
         using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: false);
-        return image.Compare(BlockPlan.ImageOf(manifest, component.Name), cancellation);
+        return image.Compare(BlockPlan.ImageOf(manifest, component.Name), store.LoadFingerprints(component), cancellation);
     }
 
     /// <summary>Writes the chunks of a block component that differ from the point, durably, each read back and proven.
@@ -67,10 +67,13 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
         BlockPlan? plan = null, ChunkStage? stage = null, bool force = false)
     {
         using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: true, force);
-        plan ??= image.Compare(BlockPlan.ImageOf(store.LoadManifest(point, component), component.Name), cancellation);
-        var packs = new ChunkReader(store.Layout, store.Index);
-        using var source = stage is null ? packs : stage.Over(packs);
-        image.Write(plan, source, cancellation);
+        plan ??= image.Compare(BlockPlan.ImageOf(store.LoadManifest(point, component), component.Name), store.LoadFingerprints(component), cancellation);
+        var index = store.Index; // loaded here, once, not by each worker
+        image.Write(plan, () =>
+        {
+            var packs = new ChunkReader(store.Layout, index);
+            return stage is null ? packs : stage.Over(packs);
+        }, cancellation);
         Log.LiveBlockRestored(logger, component.Name, plan.Differing.Count, plan.Target.Chunks.Length);
         return plan;
     }
