@@ -233,46 +233,23 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     private IReadOnlyList<ServiceSpec> ServicesOf(string component) =>
         config.Components.FirstOrDefault(c => c.Name == component)?.Services ?? [];
 
+    /// <summary>
+    /// Restores the scope's components in order, each recorded done once durable. Tree components restored in place go
+    /// in batches (<see cref="TreeRestores"/>) that share their syncs; a block component or a subvolume swap, durable on
+    /// its own, first finishes the batch before it, so each component is restored after the ones before it are durable
+    /// and recorded, except within a batch, whose components are recorded together, in order.
+    /// </summary>
     private Task RestoreAll(OperationJournal journal, string pointId, string step, CancellationToken cancellation) => Run(() =>
     {
         var store = RecoveryStore.Open(config.Store);
         var point = store.GetPoint(pointId);
         var live = new LiveComponents(config, store, logger);
-        foreach (string name in journal.State.Components)
+        // Validation's plan holds while this run has changed nothing since; it is for the target, never a revert.
+        bool toTarget = step == ComponentSteps.Restored;
+        using var batch = new TreeRestores();
+        var batchWritten = new Dictionary<string, long>(StringComparer.Ordinal);
+        void Done(string name, long written)
         {
-            cancellation.ThrowIfCancellationRequested();
-            if (journal.State.IsDone(name, step))
-                continue;
-            // Validation's plan holds while this run has changed nothing since; it is for the target, never a revert.
-            bool toTarget = step == ComponentSteps.Restored;
-            if (toTarget)
-                Report(journal, RollbackPhase.ComponentRollback, name);
-            long written = 0;
-            var record = Component(point, name);
-            if (record.Block is not null)
-            {
-                var plan = toTarget ? _blockPlans.GetValueOrDefault(name) : null;
-                written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
-                _blockPlans.Remove(name);
-            }
-            else if (SubvolumeSwap.IsWorthIt(toTarget ? _plans.GetValueOrDefault(name) : null)
-                && SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
-            {
-                foreach (var entry in (toTarget ? _plans.GetValueOrDefault(name)?.Create : null) ?? [])
-                    written += entry.DataLength;
-                _plans.Remove(name);
-                _clones.Remove(name);
-            }
-            else
-            {
-                var plan = toTarget ? _plans.GetValueOrDefault(name) : null;
-                var done = live.Restore(point, record, cancellation, plan, plan is null ? null : _stage,
-                    plan is null ? null : _clones.GetValueOrDefault(name)); // durable (syncfs) before it returns
-                foreach (var entry in done.Create)
-                    written += entry.DataLength;
-                _plans.Remove(name);
-                _clones.Remove(name);
-            }
             journal.RecordStep(name, step);
             if (toTarget)
             {
@@ -280,6 +257,58 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                 Report(journal, RollbackPhase.ComponentRollback, name);
             }
         }
+        void FinishBatch()
+        {
+            if (batch.Count == 0)
+                return;
+            foreach (var restore in batch.Finish())
+                Done(restore.Name, batchWritten[restore.Name]);
+            batchWritten.Clear();
+        }
+        foreach (string name in journal.State.Components)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (journal.State.IsDone(name, step))
+                continue;
+            if (toTarget)
+                Report(journal, RollbackPhase.ComponentRollback, name);
+            long written = 0;
+            var record = Component(point, name);
+            if (record.Block is not null)
+            {
+                FinishBatch();
+                var plan = toTarget ? _blockPlans.GetValueOrDefault(name) : null;
+                written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
+                _blockPlans.Remove(name);
+                Done(name, written);
+            }
+            else
+            {
+                var plan = toTarget ? _plans.GetValueOrDefault(name) : null;
+                if (SubvolumeSwap.IsWorthIt(plan))
+                {
+                    FinishBatch();
+                    if (SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
+                    {
+                        foreach (var entry in plan?.Create ?? [])
+                            written += entry.DataLength;
+                        _plans.Remove(name);
+                        _clones.Remove(name);
+                        Done(name, written);
+                        continue;
+                    }
+                }
+                var restore = live.BeginRestore(point, record, cancellation, plan, plan is null ? null : _stage,
+                    plan is null ? null : _clones.GetValueOrDefault(name)); // made durable by FinishBatch
+                batch.Add(restore);
+                foreach (var entry in restore.Content.Plan.Create)
+                    written += entry.DataLength;
+                batchWritten[name] = written;
+                _plans.Remove(name);
+                _clones.Remove(name);
+            }
+        }
+        FinishBatch();
     });
 
     /// <summary>Drops what this run computed once it may no longer hold (the restore began or is done).</summary>

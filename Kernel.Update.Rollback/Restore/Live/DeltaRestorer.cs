@@ -12,7 +12,9 @@ namespace Kernel.Update.Rollback.Restore.Live;
 /// Makes a live component tree equal to its snapshot by applying a <see cref="LivePlan"/>: removes what the
 /// snapshot lacks, writes each new or changed file, symlink or node under a temporary name and renames it over
 /// its name (readers see the old or the new, never half), creates what is missing, then fixes owners, modes,
-/// xattrs and times, directories last and deepest first. One syncfs after the new content and one at the end make it durable. Every step
+/// xattrs and times, directories last and deepest first, in two halves (<see cref="WriteContent"/>, then
+/// <see cref="SetMetadata(ComponentTree, ContentWritten)"/>) between which the caller makes the new content durable, and
+/// after which it makes everything durable (<see cref="TreeRestores"/>, one syncfs each for several components). Every step
 /// is idempotent: after a crash the plan is recomputed from what is live and the rest is done.
 /// All access is through <see cref="ComponentTree"/>: nothing is written through a symlink or outside the component.
 /// </summary>
@@ -21,9 +23,26 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
     private const string TempPrefix = ".kur-restore-";
     private int _temp;
 
+    /// <summary>What <see cref="WriteContent"/> did, for <see cref="SetMetadata(ComponentTree, ContentWritten)"/>.</summary>
+    public sealed class ContentWritten(LivePlan plan, HashSet<string> changedDirectories, bool wroteFiles, int cloned)
+    {
+        public LivePlan Plan { get; } = plan;
+        public HashSet<string> ChangedDirectories { get; } = changedDirectories;
+
+        /// <summary>New file content was written: it must be made durable (syncfs) before <see cref="SetMetadata(ComponentTree, ContentWritten)"/>.</summary>
+        public bool WroteFiles { get; } = wroteFiles;
+        public int Cloned { get; } = cloned;
+    }
+
+    /// <summary>
+    /// The first half of a restore: removes, creates and writes (content under temporary names, renamed over).
+    /// Before <see cref="SetMetadata(ComponentTree, ContentWritten)"/> the new content must be durable: after a power cut
+    /// the resumed run trusts size and mtime, and a file system may keep an inode's times while it loses its unsynced
+    /// data (XFS shows such files as zeros). The caller syncs, once for several components of one file system.
+    /// </summary>
     /// <param name="stage">chunks validation already decoded and proved, or null to read every chunk from the packs.</param>
     /// <param name="clones">files to create paired with live files holding their content (<see cref="ReflinkSources"/>), or null.</param>
-    public void Apply(ComponentTree tree, LivePlan plan, CancellationToken cancellation = default, ChunkStage? stage = null,
+    public ContentWritten WriteContent(ComponentTree tree, LivePlan plan, CancellationToken cancellation = default, ChunkStage? stage = null,
         IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null)
     {
         var manifest = plan.Manifest;
@@ -75,29 +94,31 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 Guard(tree, entry.Path, "link", () => Link(tree, entry));
             }
         }
+        return new ContentWritten(plan, changedDirectories, files.Count > 0, cloned.Count);
+    }
 
-        // New content must be durable before any file gets its snapshot's mtime: after a power cut the resumed run
-        // trusts size and mtime, and a file system may keep an inode's times while it loses its unsynced data (XFS
-        // shows such files as zeros). So data first, then one syncfs, then metadata, then the final syncfs.
-        if (files.Count > 0)
-            DiskSteps.SyncFileSystem(tree.Root);
+    /// <summary>The second half of a restore, once the content is durable: owners, modes, xattrs and times, files
+    /// first, then directories deepest first (creating or removing children moves a directory's mtime). The caller syncs
+    /// again before it records the component done.</summary>
+    public void SetMetadata(ComponentTree tree, ContentWritten content)
+    {
+        var plan = content.Plan;
+        var manifest = plan.Manifest;
         for (int pass = 0; pass < 2; pass++)
         {
-            // Files first, then directories deepest first: creating or removing children moves a directory's mtime.
             for (int i = manifest.Entries.Count - 1; i >= 0; i--)
             {
                 var entry = manifest.Entries[i];
                 if ((entry.Kind == EntryKind.Directory) != (pass == 1) || entry.Kind == EntryKind.HardLink)
                     continue;
                 bool touched = plan.Create.Contains(entry) || plan.FixMetadata.Contains(entry);
-                if (touched || (entry.Kind == EntryKind.Directory && changedDirectories.Contains(entry.Path)))
+                if (touched || (entry.Kind == EntryKind.Directory && content.ChangedDirectories.Contains(entry.Path)))
                     Guard(tree, entry.Path, "set metadata of", () => SetMetadata(tree, entry));
             }
         }
-        DiskSteps.SyncFileSystem(tree.Root);
         Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
-        if (cloned.Count > 0)
-            Log.FilesCloned(logger, tree.ComponentName, cloned.Count);
+        if (content.Cloned > 0)
+            Log.FilesCloned(logger, tree.ComponentName, content.Cloned);
     }
 
     /// <summary>

@@ -39,16 +39,39 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     public LivePlan Restore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
         LivePlan? plan = null, ChunkStage? stage = null, IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null)
     {
+        using var batch = new TreeRestores();
+        var restore = BeginRestore(point, component, cancellation, plan, stage, clones);
+        batch.Add(restore);
+        batch.Finish();
+        return restore.Content.Plan;
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Restore"/> for rolling back several components with shared syncs: the content is
+    /// written (not yet durable) and the returned restore holds the component open for its metadata, which
+    /// <see cref="TreeRestores.Finish"/> sets once the content of every component in the batch is durable.
+    /// </summary>
+    public TreeRestore BeginRestore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
+        LivePlan? plan = null, ChunkStage? stage = null, IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null)
+    {
         if (component.Block is not null)
             throw new ArgumentException($"component {component.Name} is a block component: use RestoreBlock", nameof(component));
-        using var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: true)!;
-        if (plan is null)
+        var tree = ComponentTree.Open(component.Name, config.Root, component.Path, create: true)!;
+        try
         {
-            plan = new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
-            clones = null; // made for another plan
+            if (plan is null)
+            {
+                plan = new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
+                clones = null; // made for another plan
+            }
+            var restorer = new DeltaRestorer(store, logger);
+            return new TreeRestore(component.Name, tree, restorer, restorer.WriteContent(tree, plan, cancellation, stage, clones));
         }
-        new DeltaRestorer(store, logger).Apply(tree, plan, cancellation, stage, clones);
-        return plan;
+        catch
+        {
+            tree.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Reads the live device or image of a block component and lists the chunks that differ from the point.</summary>
