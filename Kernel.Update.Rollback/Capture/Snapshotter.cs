@@ -131,31 +131,41 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     }
 
     /// <summary>
-    /// Walks the components side by side, one per core (a walk is one metadata syscall after another, so it keeps
-    /// one core busy), largest first by their previous snapshot; their files to read are listed in component order.
+    /// Walks the components on all cores: each component's root and its children first, then every child directory of
+    /// every component as one piece of work, largest first by the previous snapshot (a walk is one metadata system call
+    /// after another, so one large component alone would keep one core busy and the other idle), then each component's
+    /// pieces are put together in walk order. Their files to read are listed in component order.
     /// </summary>
     private List<ComponentCapture> Walk(List<Component> components, RecoveryStore store, SnapshotRequest request,
         CancellationToken cancellation, out List<FileWork> work)
     {
         var captures = new ComponentCapture[components.Count];
         var works = new List<FileWork>[components.Count];
-        var previous = new Manifest?[components.Count];
-        var references = new Manifest?[components.Count];
-        var order = new List<int>(components.Count);
-        for (int i = 0; i < components.Count; i++)
+        var walkers = new TreeWalker[components.Count];
+        var subtrees = new List<(TreeWalker Top, TreeWalker.Subtree Subtree)>();
+        try
         {
-            // A rollback's safety point compares with the rollback's target, already in memory, rather than reading the newest point's.
-            references[i] = request.QuickCheckAgainst?.GetValueOrDefault(components[i].Name);
-            previous[i] = references[i] ?? LoadPrevious(store, components[i]);
-            order.Add(i);
+            for (int i = 0; i < components.Count; i++)
+            {
+                // A rollback's safety point compares with the rollback's target, already in memory, rather than reading the newest point's.
+                var reference = request.QuickCheckAgainst?.GetValueOrDefault(components[i].Name);
+                var previous = reference ?? LoadPrevious(store, components[i]);
+                captures[i] = new ComponentCapture(components[i], ResolveTree(components[i]));
+                works[i] = [];
+                walkers[i] = new TreeWalker(captures[i], previous, reference, works[i], request.Counters, logger);
+                foreach (var subtree in walkers[i].WalkTop(cancellation))
+                    subtrees.Add((walkers[i], subtree));
+            }
+            subtrees.Sort(static (a, b) => b.Subtree.PreviousEntries.CompareTo(a.Subtree.PreviousEntries));
+            Workers.ForEach(subtrees, item => item.Subtree.Walk(item.Top.Root, cancellation), cancellation);
+            foreach (var walker in walkers)
+                walker.Merge();
         }
-        order.Sort((a, b) => (previous[b]?.Entries.Count ?? 0).CompareTo(previous[a]?.Entries.Count ?? 0));
-        Workers.ForEach(order, i =>
+        finally
         {
-            captures[i] = new ComponentCapture(components[i], ResolveTree(components[i]));
-            works[i] = [];
-            new TreeWalker(captures[i], previous[i], references[i], works[i], request.Counters, logger).Walk(cancellation);
-        }, cancellation);
+            foreach (var walker in walkers)
+                walker?.Dispose();
+        }
         work = [];
         foreach (var list in works)
             work.AddRange(list);

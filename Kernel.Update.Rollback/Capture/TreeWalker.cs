@@ -2,6 +2,7 @@ using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store.Manifests;
 using Microsoft.Extensions.Logging;
+using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Capture;
@@ -12,32 +13,77 @@ namespace Kernel.Update.Rollback.Capture;
 /// size, mtime, ctime or inode differ from the previous snapshot. An entry whose inode and ctime are unchanged
 /// keeps its previous extended attributes and link target unread too: changing either, like any chmod, chown
 /// or write, moves ctime, which no user process can set back. Stays on the component's file system.
+/// A walk is one metadata system call after another, so it keeps one core busy: <see cref="WalkTop"/> describes the
+/// root and its children and leaves each child directory as a <see cref="Subtree"/> that any worker may walk, and
+/// <see cref="Merge"/> puts the results together in the order one sequential walk gives, hard links included.
 /// </summary>
-internal sealed class TreeWalker
+internal sealed class TreeWalker : IDisposable
 {
     private readonly ComponentCapture _component;
     private readonly Manifest? _previous;
     private readonly Manifest? _reference;
+    private readonly List<ManifestEntry> _entries;
     private readonly List<FileWork> _work;
     private readonly SnapshotCounters _counters;
     private readonly ILogger _logger;
     private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
     private readonly List<string> _xattrNames = [];
+    private readonly List<Subtree> _subtrees = [];
+    // Root children in order, each with the subtree walked under it (or null): the merge's order.
+    private readonly List<(ManifestEntry Entry, Subtree? Subtree)> _children = [];
+    private SafeFileHandle? _root;
     private ulong _device;
+    private long _files, _reusedFiles, _dataBytes;
 
     /// <param name="reference">a manifest whose regular files are trusted by size and mtime alone (see
     /// <see cref="SnapshotRequest.QuickCheckAgainst"/>), or null.</param>
     public TreeWalker(ComponentCapture component, Manifest? previous, Manifest? reference, List<FileWork> work, SnapshotCounters counters, ILogger logger)
+        : this(component, previous, reference, component.Entries, work, counters, logger)
+    {
+        // Built here, once: subtree walks look names up from several threads.
+        previous?.Find("");
+        reference?.Find("");
+    }
+
+    private TreeWalker(ComponentCapture component, Manifest? previous, Manifest? reference, List<ManifestEntry> entries, List<FileWork> work,
+        SnapshotCounters counters, ILogger logger)
     {
         _component = component;
         _previous = previous;
         _reference = reference;
+        _entries = entries;
         _work = work;
         _counters = counters;
         _logger = logger;
     }
 
-    public void Walk(CancellationToken cancellation)
+    /// <summary>A child directory of the component's root, walked on its own into its own lists.</summary>
+    public sealed class Subtree
+    {
+        internal Subtree(TreeWalker walker, string relative, string absolute, string name, int previousEntries)
+        {
+            Walker = walker;
+            Relative = relative;
+            Absolute = absolute;
+            Name = name;
+            PreviousEntries = previousEntries;
+        }
+
+        internal TreeWalker Walker { get; }
+        internal string Relative { get; }
+        internal string Absolute { get; }
+        internal string Name { get; }
+
+        /// <summary>How many names the previous snapshot had under it: the largest go first.</summary>
+        public int PreviousEntries { get; }
+
+        /// <summary>Walks the subtree (thread-safe: each subtree has its own walker; they share only read-only state).</summary>
+        public void Walk(SafeFileHandle root, CancellationToken cancellation) => Walker.VisitDirectory(Relative, Absolute, root, Name, cancellation);
+    }
+
+    /// <summary>Describes the root and its children; returns the child directories to walk, each with
+    /// <see cref="Subtree.Walk"/>, before <see cref="Merge"/>. The root stays open until then.</summary>
+    public IReadOnlyList<Subtree> WalkTop(CancellationToken cancellation)
     {
         string root = _component.AbsoluteRoot;
         if (!Posix.TryLStat(root, out var status))
@@ -45,58 +91,196 @@ internal sealed class TreeWalker
         if (status.Kind != FileKind.Directory)
             throw Error(RollbackErrorKind.InvalidInput, root, $"is a {status.Kind}, not a directory");
         _device = status.Device;
-        _component.Entries.Add(Describe("", root, status, null, null));
-        VisitDirectory("", root, null, null, cancellation);
+        _entries.Add(Describe("", root, status, null, null));
+        var counts = PreviousCounts();
+        _root = OpenAndList(root, null, null, out var names);
+        foreach (string child in names)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (VisitChild(_root, "", root, child) is not { } visited)
+                continue;
+            Subtree? subtree = null;
+            if (visited.Directory)
+            {
+                var walker = new TreeWalker(_component, _previous, _reference, [], [], _counters, _logger) { _device = _device };
+                subtree = new Subtree(walker, visited.Entry.Path, root + "/" + child, child, counts.GetValueOrDefault(child));
+                _subtrees.Add(subtree);
+            }
+            _children.Add((visited.Entry, subtree));
+        }
+        return _subtrees;
     }
 
-    /// <summary>Lists, stats and lists extended attributes by the directory's descriptor (statx, readlinkat and,
-    /// from Linux 6.13, listxattrat resolve one name, not the whole absolute path again); before 6.13, and to read
-    /// attribute values (rare), the l-calls go by absolute path.</summary>
-    /// <param name="parent">the open parent of the directory, which is opened by name without following a symlink
-    /// (one swapped in while we walk is refused, not followed); null for the component's root.</param>
-    private void VisitDirectory(string relative, string absolute, SafeFileHandle? parent, string? name, CancellationToken cancellation)
+    /// <summary>The root held open for the subtrees' walks.</summary>
+    public SafeFileHandle Root => _root ?? throw new InvalidOperationException("WalkTop first");
+
+    /// <summary>Names under each child of the root in the previous snapshot (or the reference), to schedule the largest first.</summary>
+    private Dictionary<string, int> PreviousCounts()
     {
-        cancellation.ThrowIfCancellationRequested();
-        var names = new List<string>();
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
+        var manifest = _previous ?? _reference;
+        if (manifest is null)
+            return counts;
+        foreach (var entry in manifest.Entries)
+        {
+            int slash = entry.Path.IndexOf('/');
+            if (slash > 0)
+                CollectionsMarshal.GetValueRefOrAddDefault(counts, entry.Path[..slash], out _)++;
+        }
+        return counts;
+    }
+
+    /// <summary>
+    /// Puts the walk together in the order of one sequential walk: the root, then each child followed by its subtree,
+    /// and the files to read in that order. A hard link's first name is its first in that order: a name that a subtree
+    /// described in full (it could not know an earlier subtree had the inode) becomes a link to the earlier name, and
+    /// leaves the files to read; links to it follow it.
+    /// </summary>
+    public void Merge()
+    {
+        var firsts = new Dictionary<ulong, string>();
+        var moved = new Dictionary<string, string>(StringComparer.Ordinal);
+        var dropped = new HashSet<ManifestEntry>(ReferenceEqualityComparer.Instance);
+        var merged = new List<ManifestEntry>(_entries.Count + _subtrees.Sum(static s => s.Walker._entries.Count));
+        merged.AddRange(_entries); // the root
+        foreach (var (entry, subtree) in _children)
+        {
+            merged.Add(entry);
+            if (subtree is not null)
+                merged.AddRange(subtree.Walker._entries);
+        }
+        long files = _files, reused = _reusedFiles, data = _dataBytes;
+        foreach (var subtree in _subtrees)
+        {
+            files += subtree.Walker._files;
+            reused += subtree.Walker._reusedFiles;
+            data += subtree.Walker._dataBytes;
+        }
+        for (int i = 0; i < merged.Count; i++)
+        {
+            var entry = merged[i];
+            if (entry.Kind == EntryKind.HardLink)
+            {
+                if (moved.TryGetValue(entry.LinkTarget!, out string? target))
+                    entry.LinkTarget = target;
+                continue;
+            }
+            if (entry.Kind == EntryKind.Directory || entry.NLink <= 1)
+                continue;
+            if (!firsts.TryAdd(entry.Inode, entry.Path))
+            {
+                string first = firsts[entry.Inode];
+                moved[entry.Path] = first;
+                dropped.Add(entry);
+                merged[i] = new ManifestEntry { Path = entry.Path, Kind = EntryKind.HardLink, LinkTarget = first, NLink = entry.NLink };
+                if (entry.Kind == EntryKind.Regular)
+                {
+                    files--;
+                    data -= entry.DataLength;
+                }
+            }
+        }
+        _entries.Clear();
+        _entries.AddRange(merged);
+        var work = new List<FileWork>(_work);
+        foreach (var (_, subtree) in _children)
+            if (subtree is not null)
+                work.AddRange(subtree.Walker._work);
+        _work.Clear();
+        foreach (var item in work)
+        {
+            if (dropped.Contains(item.Entry))
+            {
+                Interlocked.Decrement(ref _counters.FilesToRead);
+                Interlocked.Add(ref _counters.BytesToRead, -item.Entry.Size);
+                continue;
+            }
+            _work.Add(item);
+        }
+        foreach (var entry in dropped)
+            if (entry.Kind == EntryKind.Regular && !work.Exists(w => ReferenceEquals(w.Entry, entry)))
+                reused--;
+        _component.Files += files;
+        _component.ReusedFiles += reused;
+        _component.DataBytes += data;
+        Dispose();
+    }
+
+    public void Dispose()
+    {
+        _root?.Dispose();
+        _root = null;
+    }
+
+    /// <summary>Opens a directory (by name in its open parent, without following a symlink: one swapped in while we
+    /// walk is refused, not followed; by path for the root) and lists its names in ordinal order.</summary>
+    private SafeFileHandle OpenAndList(string absolute, SafeFileHandle? parent, string? name, out List<string> names)
+    {
+        names = [];
         SafeFileHandle directory;
         try
         {
             directory = parent is null
                 ? Posix.OpenDirectory(absolute)
                 : Posix.OpenAt(parent, name!, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow);
-            Posix.ReadDirectory(directory, names);
         }
         catch (NativeException e)
         {
             throw Error(RollbackErrorKind.Failed, absolute, "cannot be listed: " + e.Message);
         }
-        using (directory)
+        try
         {
-            names.Sort(StringComparer.Ordinal);
-            foreach (string child in names)
-            {
-                string childRelative = relative.Length == 0 ? child : relative + "/" + child;
-                string childAbsolute = absolute + "/" + child;
-                if (!Posix.TryLStatAt(directory, child, out var status))
-                    continue; // removed while we walked: it is simply not part of this snapshot
-                if (status.Kind == FileKind.Socket)
-                {
-                    Log.SkippedSocket(_logger, _component.Component.Name, childAbsolute);
-                    continue;
-                }
-                var entry = Describe(childRelative, childAbsolute, status, directory, child);
-                _component.Entries.Add(entry);
-                Interlocked.Increment(ref _counters.EntriesScanned); // components are walked side by side
-                if (entry.Kind == EntryKind.Directory)
-                {
-                    if (status.Device != _device)
-                    {
-                        Log.MountPointNotCrossed(_logger, _component.Component.Name, childAbsolute);
-                        continue;
-                    }
-                    VisitDirectory(childRelative, childAbsolute, directory, child, cancellation);
-                }
-            }
+            Posix.ReadDirectory(directory, names);
+        }
+        catch (NativeException e)
+        {
+            directory.Dispose();
+            throw Error(RollbackErrorKind.Failed, absolute, "cannot be listed: " + e.Message);
+        }
+        names.Sort(StringComparer.Ordinal);
+        return directory;
+    }
+
+    /// <summary>Describes one name of an open directory and records it; null when it is not part of the snapshot.
+    /// Directory is true for a directory on the component's file system, to be visited.</summary>
+    private (ManifestEntry Entry, bool Directory)? VisitChild(SafeFileHandle directory, string relative, string absolute, string child)
+    {
+        string childRelative = relative.Length == 0 ? child : relative + "/" + child;
+        string childAbsolute = absolute + "/" + child;
+        if (!Posix.TryLStatAt(directory, child, out var status))
+            return null; // removed while we walked: it is simply not part of this snapshot
+        if (status.Kind == FileKind.Socket)
+        {
+            Log.SkippedSocket(_logger, _component.Component.Name, childAbsolute);
+            return null;
+        }
+        var entry = Describe(childRelative, childAbsolute, status, directory, child);
+        Interlocked.Increment(ref _counters.EntriesScanned); // components and subtrees are walked side by side
+        if (entry.Kind != EntryKind.Directory)
+            return (entry, false);
+        if (status.Device != _device)
+        {
+            Log.MountPointNotCrossed(_logger, _component.Component.Name, childAbsolute);
+            return (entry, false);
+        }
+        return (entry, true);
+    }
+
+    /// <summary>Lists, stats and lists extended attributes by the directory's descriptor (statx, readlinkat and,
+    /// from Linux 6.13, listxattrat resolve one name, not the whole absolute path again); before 6.13, and to read
+    /// attribute values (rare), the l-calls go by absolute path.</summary>
+    /// <param name="parent">the open parent of the directory.</param>
+    private void VisitDirectory(string relative, string absolute, SafeFileHandle parent, string name, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        using var directory = OpenAndList(absolute, parent, name, out var names);
+        foreach (string child in names)
+        {
+            if (VisitChild(directory, relative, absolute, child) is not { } visited)
+                continue;
+            _entries.Add(visited.Entry);
+            if (visited.Directory)
+                VisitDirectory(visited.Entry.Path, absolute + "/" + child, directory, child, cancellation);
         }
     }
 
@@ -130,7 +314,7 @@ internal sealed class TreeWalker
         {
             case EntryKind.Regular:
                 entry.Size = status.Size;
-                _component.Files++;
+                _files++;
                 if (!(unchanged && TryReuse(entry, before!)) && !(_reference?.Find(relative) is { Kind: EntryKind.Regular } same && TryReuse(entry, same)))
                 {
                     _work.Add(new FileWork(entry, absolute, _component));
@@ -139,9 +323,9 @@ internal sealed class TreeWalker
                 }
                 else
                 {
-                    _component.ReusedFiles++;
+                    _reusedFiles++;
                 }
-                _component.DataBytes += entry.DataLength;
+                _dataBytes += entry.DataLength;
                 break;
             case EntryKind.Symlink:
                 entry.LinkTarget = unchanged ? before!.LinkTarget : ReadLinkOrThrow(absolute, directory, name);
