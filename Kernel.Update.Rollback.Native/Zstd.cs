@@ -78,11 +78,78 @@ public sealed unsafe class ZstdDecompressor : IDisposable
         return ZstdLib.ZSTD_isError(result) != 0 ? -1 : (int)result;
     }
 
+    // A second context for prefixes: it streams into the caller's buffer (stable output), which the one-shot calls of
+    // TryDecompress need not know about. Made on first use; 0 once the library refused stable output.
+    private nint _prefixContext;
+    private bool _prefixUnsupported;
+
+    /// <summary>The stored bytes handed to the decoder at a time while decoding a prefix: it decodes every whole block
+    /// (at most 128 KiB plain) it is given, so decoding stops within a block or two of the prefix asked for.</summary>
+    private const int PrefixInputStep = 16 << 10;
+
+    /// <summary>
+    /// Decodes at least the first <paramref name="wanted"/> bytes of the one frame in <paramref name="source"/>, whose
+    /// whole decoded length is <paramref name="destination"/>'s, and stops there: a caller that needs only chunks near
+    /// the start of a frame is spared decoding the rest. Returns how many bytes are decoded (at least
+    /// <paramref name="wanted"/>), or -1 as <see cref="TryDecompress"/>. Where the library lacks stable output
+    /// (ZSTD_d_stableOutBuffer, which lets it decode straight into <paramref name="destination"/> with no window buffer
+    /// of its own), the whole frame is decoded.
+    /// </summary>
+    public int TryDecompressPrefix(ReadOnlySpan<byte> source, Span<byte> destination, int wanted)
+    {
+        ObjectDisposedException.ThrowIf(_context == 0, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
+        if (wanted == destination.Length || !PrefixContextReady())
+            return TryDecompress(source, destination);
+        if (ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_reset(_prefixContext, ZstdLib.ZSTD_reset_session_only)) != 0)
+            return -1;
+        fixed (byte* src = source)
+        fixed (byte* dst = destination)
+        {
+            var output = new ZstdLib.OutBuffer { Destination = dst, Size = (nuint)destination.Length };
+            var input = new ZstdLib.InBuffer { Source = src };
+            while ((int)output.Position < wanted)
+            {
+                var (taken, made) = (input.Position, output.Position);
+                input.Size = (nuint)Math.Min(source.Length, (int)input.Size + PrefixInputStep);
+                nuint result = ZstdLib.ZSTD_decompressStream(_prefixContext, &output, &input);
+                if (ZstdLib.ZSTD_isError(result) != 0)
+                    return -1;
+                if (result == 0)
+                    break; // the frame ended
+                if ((int)input.Size == source.Length && input.Position == taken && output.Position == made)
+                    return -1; // all input offered, no progress, the frame still short: damage
+            }
+            return (int)output.Position >= wanted ? (int)output.Position : -1;
+        }
+    }
+
+    private bool PrefixContextReady()
+    {
+        if (_prefixContext != 0)
+            return true;
+        if (_prefixUnsupported)
+            return false;
+        _prefixContext = ZstdLib.ZSTD_createDCtx();
+        if (_prefixContext == 0)
+            throw new OutOfMemoryException("ZSTD_createDCtx returned NULL");
+        if (ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_setParameter(_prefixContext, ZstdLib.ZSTD_d_stableOutBuffer, 1)) != 0)
+        {
+            ZstdLib.ZSTD_freeDCtx(_prefixContext);
+            _prefixContext = 0;
+            _prefixUnsupported = true;
+            return false;
+        }
+        return true;
+    }
+
     public void Dispose()
     {
         if (_context != 0)
             ZstdLib.ZSTD_freeDCtx(_context);
-        _context = 0;
+        if (_prefixContext != 0)
+            ZstdLib.ZSTD_freeDCtx(_prefixContext);
+        _context = _prefixContext = 0;
     }
 }
 

@@ -3,8 +3,9 @@ using System.Runtime.InteropServices;
 namespace Kernel.Update.Rollback.Native;
 
 /// <summary>
-/// The system libzstd (zstd.h, stable API only). Bound by soname: libzstd1 is on every Debian system
-/// (apt, systemd and btrfs-progs need it) and on most embedded images for the same reasons.
+/// The system libzstd (zstd.h, the stable API, and one experimental parameter, ZSTD_d_stableOutBuffer, which
+/// <see cref="ZstdDecompressor.TryDecompressPrefix"/> checks at run time and goes without). Bound by soname: libzstd1 is
+/// on every Debian system (apt, systemd and btrfs-progs need it) and on most embedded images for the same reasons.
 /// </summary>
 internal static unsafe partial class ZstdLib
 {
@@ -16,6 +17,32 @@ internal static unsafe partial class ZstdLib
     [LibraryImport(Library)] internal static partial nuint ZSTD_freeDCtx(nint dctx);
     [LibraryImport(Library)] internal static partial nuint ZSTD_decompressDCtx(nint dctx, byte* dst, nuint capacity, byte* src, nuint length);
     [LibraryImport(Library)] internal static partial nuint ZSTD_compressBound(nuint length);
+    [LibraryImport(Library)] internal static partial nuint ZSTD_DCtx_setParameter(nint dctx, int parameter, int value);
+    [LibraryImport(Library)] internal static partial nuint ZSTD_DCtx_reset(nint dctx, int reset);
+    [LibraryImport(Library)] internal static partial nuint ZSTD_decompressStream(nint dctx, OutBuffer* output, InBuffer* input);
+
+    /// <summary>ZSTD_inBuffer.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct InBuffer
+    {
+        public byte* Source;
+        public nuint Size;
+        public nuint Position;
+    }
+
+    /// <summary>ZSTD_outBuffer.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    internal struct OutBuffer
+    {
+        public byte* Destination;
+        public nuint Size;
+        public nuint Position;
+    }
+
+    // enum ZSTD_ResetDirective
+    internal const int ZSTD_reset_session_only = 1;
+    // ZSTD_d_stableOutBuffer (ZSTD_d_experimentalParam2, zstd.h under ZSTD_STATIC_LINKING_ONLY, libzstd 1.4.4 and later)
+    internal const int ZSTD_d_stableOutBuffer = 1001;
     [LibraryImport(Library)] internal static partial nuint ZSTD_CCtx_setParameter(nint cctx, int parameter, int value);
     [LibraryImport(Library)] internal static partial nuint ZSTD_compress2(nint cctx, byte* dst, nuint capacity, byte* src, nuint length);
 

@@ -22,6 +22,8 @@ public sealed class ChunkReader : IChunkSource
     private AlignedBuffer? _stored;
     private AlignedBuffer? _plain;
     private (int Pack, int Frame) _cached = (-1, -1);
+    // How many plain bytes of the cached frame are decoded: all of them, or a prefix (TryLoadFramePrefix).
+    private int _cachedLength;
     private string? _cachedProblem;
 
     public ChunkReader(StoreLayout layout, ChunkIndex index)
@@ -72,26 +74,38 @@ public sealed class ChunkReader : IChunkSource
 
     /// <summary>Decodes frame <paramref name="frame"/> of pack <paramref name="pack"/> into the frame buffer,
     /// unless it is the one already there. A damaged frame's problem is remembered with it.</summary>
-    public bool TryLoadFrame(int pack, int frame, out string? problem)
+    public bool TryLoadFrame(int pack, int frame, out string? problem) =>
+        TryLoadFramePrefix(pack, frame, _index.FramesOf(pack)[frame].PlainLength, out problem);
+
+    /// <summary>
+    /// Like <see cref="TryLoadFrame"/>, but decodes only as far as <paramref name="length"/> plain bytes (a little more: to
+    /// the end of a zstd block), for a caller that needs only the chunks that end there: a rollback's chunks are scattered
+    /// through the frames that hold them, and on the minbase tree after a 5% update the chunks a rollback writes end,
+    /// frame by frame, 68 MiB into the 101 MiB of frames that hold them. Whether the rest of the frame decodes is then
+    /// not known; each chunk read from it is still proven by its hash.
+    /// </summary>
+    public bool TryLoadFramePrefix(int pack, int frame, int length, out string? problem)
     {
-        if (_cached == (pack, frame))
+        if (_cached == (pack, frame) && (_cachedProblem is not null || _cachedLength >= length))
         {
             problem = _cachedProblem;
             return problem is null;
         }
         _cached = (pack, frame);
-        _cachedProblem = problem = Decode(pack, _index.FramesOf(pack)[frame]);
+        _cachedProblem = problem = Decode(pack, _index.FramesOf(pack)[frame], length, out _cachedLength);
         return problem is null;
     }
 
-    /// <summary>The plain bytes of the frame last loaded by <see cref="TryLoadFrame"/>.</summary>
-    public ReadOnlySpan<byte> LoadedFrame => _cached.Pack < 0 ? [] : _plain!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].PlainLength];
+    /// <summary>The plain bytes of the frame last loaded by <see cref="TryLoadFrame"/> (or as much of it as
+    /// <see cref="TryLoadFramePrefix"/> decoded).</summary>
+    public ReadOnlySpan<byte> LoadedFrame => _cached.Pack < 0 ? [] : _plain!.GetSpan()[.._cachedLength];
 
     /// <summary>The header and chunk table of the frame last loaded (as read from the pack).</summary>
     public ReadOnlySpan<byte> LoadedHead => _cached.Pack < 0 ? [] : _stored!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength];
 
-    private string? Decode(int packOrdinal, in FrameInfo frame)
+    private string? Decode(int packOrdinal, in FrameInfo frame, int wanted, out int decoded)
     {
+        decoded = 0;
         int length = frame.HeadLength + frame.StoredLength;
         Grow(ref _stored, length);
         Grow(ref _plain, frame.PlainLength);
@@ -109,8 +123,14 @@ public sealed class ChunkReader : IChunkSource
         if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plain, out int stored)
             || codec != frame.Codec || count != frame.ChunkCount || plain != frame.PlainLength || stored != frame.StoredLength)
             return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} has a damaged header";
-        if (!_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength]))
+        decoded = wanted >= frame.PlainLength
+            ? (_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength]) ? frame.PlainLength : -1)
+            : _decompressor.TryDecodePrefix(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength], wanted);
+        if (decoded < 0)
+        {
+            decoded = 0;
             return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} does not decode";
+        }
         return null;
     }
 

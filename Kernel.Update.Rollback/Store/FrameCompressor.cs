@@ -55,5 +55,24 @@ public sealed class FrameDecompressor : IDisposable
         }
     }
 
+    /// <summary>Decodes at least the first <paramref name="wanted"/> bytes of a stored frame whose whole plain length is
+    /// <paramref name="destination"/>'s (see <see cref="ZstdDecompressor.TryDecompressPrefix"/>). Returns how many bytes
+    /// are decoded, or -1 when the stored bytes do not decode (corruption).</summary>
+    public int TryDecodePrefix(ChunkCodec codec, ReadOnlySpan<byte> stored, Span<byte> destination, int wanted)
+    {
+        switch (codec)
+        {
+            case ChunkCodec.Raw:
+                if (stored.Length != destination.Length)
+                    return -1;
+                stored[..wanted].CopyTo(destination);
+                return wanted;
+            case ChunkCodec.Zstd:
+                return _decompressor.TryDecompressPrefix(stored, destination, wanted);
+            default:
+                return -1;
+        }
+    }
+
     public void Dispose() => _decompressor.Dispose();
 }

@@ -24,8 +24,8 @@ public sealed class StoreVerifier(string storeRoot)
 
     /// <summary>Verifies the store, or everything point <paramref name="pointId"/> needs, or (with <paramref name="only"/>)
     /// just those chunks: what a rollback will actually write, proven before it writes (its manifests were proven when
-    /// it read them). Checking only some, the frames holding them are decoded and checked whole, but only the chunks
-    /// asked for are hashed, and each one proven is handed to <paramref name="proven"/> (a rollback keeps them so as
+    /// it read them). Checking only some, the frames holding them are decoded as far as the last chunk asked for (their
+    /// headers and tables checked whole), only the chunks asked for are hashed, and each one proven is handed to <paramref name="proven"/> (a rollback keeps them so as
     /// not to decode twice).</summary>
     public VerifyReport Verify(string? pointId, CancellationToken cancellation = default, IReadOnlySet<Hash256>? only = null, ProvenChunk? proven = null)
     {
@@ -199,7 +199,16 @@ public sealed class StoreVerifier(string storeRoot)
         long chunks = 0, bytes = 0;
         Workers.ForEach(work, () => new ChunkReader(_layout, index), (reader, item) =>
         {
-            string? frameProblem = CheckFrame(reader, index, item.Pack, item.Frame, item.Chunks);
+            // Checking only some chunks, the frame is decoded only as far as the last of them (chunks are in offset order).
+            int length = index.FramesOf(item.Pack)[item.Frame].PlainLength;
+            if (!hashAll)
+                for (int i = item.Chunks.Length - 1; i >= 0; i--)
+                    if (needed.Contains(item.Chunks[i].Hash))
+                    {
+                        length = item.Chunks[i].OffsetInFrame + item.Chunks[i].PlainLength;
+                        break;
+                    }
+            string? frameProblem = CheckFrame(reader, index, item.Pack, item.Frame, item.Chunks, length);
             var plain = reader.LoadedFrame;
             Span<byte> digest = stackalloc byte[Hash256.Size];
             foreach (var chunk in item.Chunks)
@@ -226,10 +235,11 @@ public sealed class StoreVerifier(string storeRoot)
         return new Dictionary<Hash256, string>(bad);
     }
 
-    /// <summary>Loads one frame and checks its table against the index's chunks of it (in offset order); null when sound.</summary>
-    private string? CheckFrame(ChunkReader reader, ChunkIndex index, int pack, int frame, IndexedChunk[] chunks)
+    /// <summary>Loads one frame (its first <paramref name="length"/> plain bytes at least) and checks its table against the
+    /// index's chunks of it (in offset order); null when sound.</summary>
+    private string? CheckFrame(ChunkReader reader, ChunkIndex index, int pack, int frame, IndexedChunk[] chunks, int length)
     {
-        if (!reader.TryLoadFrame(pack, frame, out string? problem))
+        if (!reader.TryLoadFramePrefix(pack, frame, length, out string? problem))
             return problem;
         var head = reader.LoadedHead;
         Span<byte> expected = stackalloc byte[PackFormat.TableEntryLength];
