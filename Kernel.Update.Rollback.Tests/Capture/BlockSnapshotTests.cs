@@ -110,26 +110,19 @@ public sealed class BlockSnapshotTests
             content[i] ^= 0xFF; // every fourth chunk differs
         File.WriteAllBytes(image, content);
         string updatedSha = Sha(image);
-        const int moments = 12;
-        int inside = 0, tried = 0;
-        // The moments come from timed runs; on a shared machine the load can change between the timing and the kills,
-        // so a round that landed too few kills inside an operation is timed again and repeated (at most three rounds).
-        for (int round = 0; round < 3 && inside < 3; round++)
-        {
-            var delays = CliRunner.KillMoments(bed.ConfigPath, moments,
-                () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--yes").EnsureSuccess(),
-                () => File.WriteAllBytes(image, content));
-            foreach (int delay in delays)
+        var (inside, tried) = CliRunner.KillInRounds(bed.ConfigPath, 12, 3,
+            () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--yes").EnsureSuccess(),
+            () => File.WriteAllBytes(image, content),
+            (kill, delay) =>
             {
                 File.WriteAllBytes(image, content);
                 CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "rollback", target.Id, "--yes");
-                tried++;
-                inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
+                bool interrupted = Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is not null;
                 CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
                 string now = Sha(image);
-                Assert.True(now == targetSha || now == updatedSha, $"kill {tried} ({delay} ms): the image is neither the target nor untouched");
-            }
-        }
+                Assert.True(now == targetSha || now == updatedSha, $"kill {kill + 1} ({delay} ms): the image is neither the target nor untouched");
+                return interrupted;
+            });
         Assert.True(inside >= 3, $"only {inside} of {tried} kills landed inside an operation");
     }
 

@@ -116,6 +116,22 @@ public static class CliRunner
         return result;
     }
 
+    /// <summary>
+    /// Kills a CLI run at <paramref name="moments"/> moments spread over it (<see cref="KillMoments"/>), each through
+    /// <paramref name="killAt"/>, which kills at the delay given, recovers, checks, and says whether the kill landed inside
+    /// the operation. The moments come from timed runs, and on a shared machine the load can change between the timing
+    /// and the kills: a round that landed fewer than <paramref name="wanted"/> kills inside is timed again and repeated,
+    /// at most three rounds. Returns the kills inside and the kills tried.
+    /// </summary>
+    public static (int Inside, int Tried) KillInRounds(string configPath, int moments, int wanted, Action run, Action reset, Func<int, int, bool> killAt)
+    {
+        int inside = 0, tried = 0;
+        for (int round = 0; round < 3 && inside < wanted; round++)
+            foreach (int delay in KillMoments(configPath, moments, run, reset))
+                inside += killAt(tried++, delay) ? 1 : 0;
+        return (inside, tried);
+    }
+
     /// <summary>The span (ms after start) worth killing a CLI run in, measured as for <see cref="KillMoments"/>: from
     /// just before the start-up ends to a little after the whole run <paramref name="run"/> has ended.</summary>
     public static (int From, int To) KillWindow(string configPath, Action run, Action reset)

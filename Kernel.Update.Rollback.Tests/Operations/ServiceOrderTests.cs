@@ -124,34 +124,33 @@ public sealed class ServiceOrderTests
         Update(bed);
         var updated = bed.Snapshot("updated");
         daemons.StartAll();
-        const int moments = 12;
-        var delays = CliRunner.KillMoments(bed.ConfigPath, moments,
+        var (inside, tried) = CliRunner.KillInRounds(bed.ConfigPath, 12, 3,
             () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", target.Id, "--components", "drivers", "--yes").EnsureSuccess(),
-            () => bed.RestoreLive(updated));
-        int inside = 0;
-        for (int moment = 0; moment < moments; moment++)
-        {
-            bed.RestoreLive(updated);
-            daemons.StartAll();
-            var pidsBefore = Pids(bed);
-            CliRunner.RunAndKillAfter(delays[moment], "--config", bed.ConfigPath, "rollback", target.Id,
-                "--components", "drivers", "--yes");
-            inside += Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
-            CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
+            () => bed.RestoreLive(updated),
+            (moment, delay) =>
+            {
+                bed.RestoreLive(updated);
+                daemons.StartAll();
+                var pidsBefore = Pids(bed);
+                CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "rollback", target.Id,
+                    "--components", "drivers", "--yes");
+                bool interrupted = Kernel.Update.Rollback.Operations.OperationJournal.Inspect(bed.Store) is not null;
+                CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
 
-            var pids = Pids(bed);
-            foreach (string service in Services)
-                Assert.True(Alive(pids[service]), $"moment {moment}: {service} is not running after recover");
-            Assert.Equal(pidsBefore["dbd"], pids["dbd"]);
-            Assert.Equal(pidsBefore["syncd"], pids["syncd"]);
-            string[] scope = [File.ReadAllText(bed.Live("lib/modules/net.ko")), File.ReadAllText(bed.Live("opt/app/app.conf")),
-                File.ReadAllText(bed.Live("opt/ui/index.html"))];
-            Assert.True(scope.SequenceEqual(["driver v1\n", "ok\nv1\n", "ui v1\n"]) || scope.SequenceEqual(["driver v2\n", "ok\nv2\n", "ui v2\n"]),
-                $"moment {moment}: the scope is mixed: {string.Join(" | ", scope)}");
-            Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));
-            Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
-        }
-        Assert.True(inside >= 3, $"only {inside} of {moments} kills landed inside an operation");
+                var pids = Pids(bed);
+                foreach (string service in Services)
+                    Assert.True(Alive(pids[service]), $"moment {moment}: {service} is not running after recover");
+                Assert.Equal(pidsBefore["dbd"], pids["dbd"]);
+                Assert.Equal(pidsBefore["syncd"], pids["syncd"]);
+                string[] scope = [File.ReadAllText(bed.Live("lib/modules/net.ko")), File.ReadAllText(bed.Live("opt/app/app.conf")),
+                    File.ReadAllText(bed.Live("opt/ui/index.html"))];
+                Assert.True(scope.SequenceEqual(["driver v1\n", "ok\nv1\n", "ui v1\n"]) || scope.SequenceEqual(["driver v2\n", "ok\nv2\n", "ui v2\n"]),
+                    $"moment {moment}: the scope is mixed: {string.Join(" | ", scope)}");
+                Assert.Equal("kernel v2\n", File.ReadAllText(bed.Live("boot/vmlinuz")));
+                Assert.Equal("rows v2\n", File.ReadAllText(bed.Live("var/db/rows")));
+                return interrupted;
+            });
+        Assert.True(inside >= 3, $"only {inside} of {tried} kills landed inside an operation");
     }
 
     private static StoreTestBed Bed(out string svc)

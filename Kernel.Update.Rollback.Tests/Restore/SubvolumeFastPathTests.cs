@@ -128,21 +128,21 @@ public sealed class SubvolumeFastPathTests
         string updatedPoint = bed.Snapshot("updated").Id;
         void Reset() => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", updatedPoint, "--yes").EnsureSuccess();
 
-        var delays = CliRunner.KillMoments(bed.ConfigPath, 4,
-            () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes").EnsureSuccess(), Reset);
-        int inside = 0;
-        foreach (int delay in delays)
-        {
-            CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "rollback", point.Id, "--yes");
-            inside += OperationJournal.Inspect(bed.Store) is null ? 0 : 1;
-            CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
-            var now = Tree(bed.Live("opt/app"));
-            Assert.True(now.SequenceEqual(target) || now.SequenceEqual(updated), $"killed after {delay} ms: the component is neither the target nor untouched");
-            Assert.True(Btrfs.IsSubvolume(bed.Live("opt/app")));
-            Assert.False(Directory.Exists(Path.Combine(bed.Store, "tmp", "swap.app")), $"killed after {delay} ms: a swap subvolume was left");
-            Reset();
-        }
-        Assert.True(inside >= 2, $"only {inside} of {delays.Length} kills landed inside an operation");
+        var (inside, tried) = CliRunner.KillInRounds(bed.ConfigPath, 4, 2,
+            () => CliRunner.RunWithConfig(bed.ConfigPath, "rollback", point.Id, "--yes").EnsureSuccess(), Reset,
+            (_, delay) =>
+            {
+                CliRunner.RunAndKillAfter(delay, "--config", bed.ConfigPath, "rollback", point.Id, "--yes");
+                bool interrupted = OperationJournal.Inspect(bed.Store) is not null;
+                CliRunner.RunWithConfig(bed.ConfigPath, "recover").EnsureSuccess();
+                var now = Tree(bed.Live("opt/app"));
+                Assert.True(now.SequenceEqual(target) || now.SequenceEqual(updated), $"killed after {delay} ms: the component is neither the target nor untouched");
+                Assert.True(Btrfs.IsSubvolume(bed.Live("opt/app")));
+                Assert.False(Directory.Exists(Path.Combine(bed.Store, "tmp", "swap.app")), $"killed after {delay} ms: a swap subvolume was left");
+                Reset();
+                return interrupted;
+            });
+        Assert.True(inside >= 2, $"only {inside} of {tried} kills landed inside an operation");
     }
 
     /// <summary>A bed on the btrfs whose component opt/app is a subvolume holding a binary, a config, 20 data files and
