@@ -149,7 +149,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
             {
                 // A rollback's safety point compares with the rollback's target, already in memory, rather than reading the newest point's.
                 var reference = request.QuickCheckAgainst?.GetValueOrDefault(components[i].Name);
-                var previous = reference ?? LoadPrevious(store, components[i]);
+                var previous = reference ?? LoadPrevious(store, components[i], out _);
                 captures[i] = new ComponentCapture(components[i], ResolveTree(components[i]));
                 works[i] = [];
                 walkers[i] = new TreeWalker(captures[i], previous, reference, works[i], request.Counters, logger);
@@ -200,27 +200,25 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
 
     private string ResolveTree(Component component) => config.Locate(component);
 
-    /// <summary>The component's manifest in its newest recovery point, for incremental reading; a damaged one means a full read.</summary>
-    private Manifest? LoadPrevious(RecoveryStore store, Component component)
+    /// <summary>The component's manifest in its newest recovery point (the same tree path, or the same device), for
+    /// incremental reading, with its block chunk fingerprints where it has them; damage means a full read.</summary>
+    private Manifest? LoadPrevious(RecoveryStore store, Component component, out ChunkFingerprints? fingerprints)
     {
+        fingerprints = null;
         RecoveryPointRecord? newest = null;
         ComponentSnapshotRecord? record = null;
         foreach (var point in store.Catalog.Points)
-        {
             foreach (var c in point.Components)
-            {
-                if (c.Name == component.Name && c.Path == component.Path && (newest is null || point.Sequence > newest.Sequence))
-                {
-                    newest = point;
-                    record = c;
-                }
-            }
-        }
+                if (c.Name == component.Name && (component.IsTree ? c.Path == component.Path : c.Block == component.Block)
+                    && (newest is null || point.Sequence > newest.Sequence))
+                    (newest, record) = (point, c);
         if (newest is null || record is null)
             return null;
         try
         {
-            return store.LoadManifest(newest, record);
+            var manifest = store.LoadManifest(newest, record);
+            fingerprints = store.LoadFingerprints(record);
+            return manifest;
         }
         catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
         {
@@ -229,32 +227,15 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         }
     }
 
-    /// <summary>
-    /// What a block component's read compares with: a rollback's target (its safety point then hashes only the chunks
-    /// the rollback will overwrite), else the component's newest point of the same device. Damaged fingerprints of the
-    /// target fail the rollback as corruption before anything changes; of an older point, they only mean hashing all.
-    /// </summary>
+    /// <summary>What a block component's read compares with: a rollback's target (its safety point then hashes only the
+    /// chunks the rollback will overwrite; damaged target fingerprints already failed the rollback as corruption), else
+    /// the component's newest point of the same device.</summary>
     private (Manifest? Manifest, ChunkFingerprints? Fingerprints) BlockReferenceFor(RecoveryStore store, SnapshotRequest request, Component component)
     {
         if (request.QuickCheckAgainst?.GetValueOrDefault(component.Name) is { } target)
             return (target, request.QuickCheckFingerprints?.GetValueOrDefault(component.Name));
-        RecoveryPointRecord? newest = null;
-        ComponentSnapshotRecord? record = null;
-        foreach (var point in store.Catalog.Points)
-            foreach (var c in point.Components)
-                if (c.Name == component.Name && c.Block == component.Block && (newest is null || point.Sequence > newest.Sequence))
-                    (newest, record) = (point, c);
-        if (newest is null || record is null)
-            return (null, null);
-        try
-        {
-            return (store.LoadManifest(newest, record), store.LoadFingerprints(record));
-        }
-        catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
-        {
-            Log.PreviousManifestUnusable(logger, component.Name, e.Message);
-            return (null, null);
-        }
+        var manifest = LoadPrevious(store, component, out var fingerprints);
+        return (manifest, fingerprints);
     }
 
     /// <summary>The chunks the files and devices to read would make if none were stored yet, to size the claims once.</summary>

@@ -187,19 +187,21 @@ internal sealed class TreeWalker : IDisposable
             if (subtree is not null)
                 work.AddRange(subtree.Walker._work);
         _work.Clear();
+        // A dropped regular file was either to be read (it leaves the work) or reused (it leaves the reused count).
+        foreach (var entry in dropped)
+            if (entry.Kind == EntryKind.Regular)
+                reused--;
         foreach (var item in work)
         {
             if (dropped.Contains(item.Entry))
             {
+                reused++;
                 Interlocked.Decrement(ref _counters.FilesToRead);
                 Interlocked.Add(ref _counters.BytesToRead, -item.Entry.Size);
                 continue;
             }
             _work.Add(item);
         }
-        foreach (var entry in dropped)
-            if (entry.Kind == EntryKind.Regular && !work.Exists(w => ReferenceEquals(w.Entry, entry)))
-                reused--;
         _component.Files += files;
         _component.ReusedFiles += reused;
         _component.DataBytes += data;

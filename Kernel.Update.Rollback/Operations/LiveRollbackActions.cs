@@ -247,7 +247,6 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
         // Validation's plan holds while this run has changed nothing since; it is for the target, never a revert.
         bool toTarget = step == ComponentSteps.Restored;
         using var batch = new TreeRestores();
-        var batchWritten = new Dictionary<string, long>(StringComparer.Ordinal);
         void Done(string name, long written)
         {
             journal.RecordStep(name, step);
@@ -262,8 +261,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
             if (batch.Count == 0)
                 return;
             foreach (var restore in batch.Finish())
-                Done(restore.Name, batchWritten[restore.Name]);
-            batchWritten.Clear();
+                Done(restore.Name, DataOf(restore.Content.Plan));
         }
         foreach (string name in journal.State.Components)
         {
@@ -272,13 +270,12 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                 continue;
             if (toTarget)
                 Report(journal, RollbackPhase.ComponentRollback, name);
-            long written = 0;
             var record = Component(point, name);
             if (record.Block is not null)
             {
                 FinishBatch();
                 var plan = toTarget ? _blockPlans.GetValueOrDefault(name) : null;
-                written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
+                long written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
                 _blockPlans.Remove(name);
                 Done(name, written);
             }
@@ -290,26 +287,30 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                     FinishBatch();
                     if (SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
                     {
-                        foreach (var entry in plan?.Create ?? [])
-                            written += entry.DataLength;
                         _plans.Remove(name);
                         _clones.Remove(name);
-                        Done(name, written);
+                        Done(name, DataOf(plan));
                         continue;
                     }
                 }
                 var restore = live.BeginRestore(point, record, cancellation, plan, plan is null ? null : _stage,
                     plan is null ? null : _clones.GetValueOrDefault(name)); // made durable by FinishBatch
                 batch.Add(restore);
-                foreach (var entry in restore.Content.Plan.Create)
-                    written += entry.DataLength;
-                batchWritten[name] = written;
                 _plans.Remove(name);
                 _clones.Remove(name);
             }
         }
         FinishBatch();
     });
+
+    /// <summary>The file data a tree plan writes, for progress (none without a plan: a swap during a revert).</summary>
+    private static long DataOf(LivePlan? plan)
+    {
+        long bytes = 0;
+        foreach (var entry in plan?.Create ?? [])
+            bytes += entry.DataLength;
+        return bytes;
+    }
 
     /// <summary>Drops what this run computed once it may no longer hold (the restore began or is done).</summary>
     private void Forget()
