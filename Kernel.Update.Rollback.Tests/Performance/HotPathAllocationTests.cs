@@ -110,8 +110,9 @@ public sealed class HotPathAllocationTests
             using var writer = new PackWriter(layout);
             using (var frame = new FrameBuilder(writer, compressionLevel: 3, Chunking.MaxSize))
             {
-                foreach (var (hash, offset, length) in chunks)
-                    frame.Add(hash, Data.AsSpan(offset, length));
+                // Keys against arrival order, so every frame is laid out anew (FrameBuilder's remarks) within the budget too.
+                for (int i = 0; i < chunks.Count; i++)
+                    frame.Add(chunks[i].Hash, Data.AsSpan(chunks[i].Offset, chunks[i].Length), orderKey: chunks.Count - i);
                 frame.Flush();
             }
             packs = writer.Complete();

@@ -24,6 +24,9 @@ internal sealed unsafe class NativeBuffer<T> : IDisposable where T : unmanaged
 
     public ReadOnlySpan<T> WrittenSpan => new(_items, _count);
 
+    /// <summary>The written values, to change in place (sort them, say).</summary>
+    public Span<T> AsSpan() => new(_items, _count);
+
     public void Add(in T item)
     {
         if (_count == _capacity)

@@ -25,15 +25,16 @@ internal sealed class ChunkStorer : IDisposable
         _frame = new FrameBuilder(sink.Packs, compressionLevel, maxChunkLength, frameLength);
     }
 
-    public ChunkRef Store(ReadOnlySpan<byte> chunk, ComponentCapture component) => Store(chunk, Hash(chunk), component);
+    /// <param name="orderKey">where the chunk goes in its frame (<see cref="FrameBuilder.Add"/>): the size of its file.</param>
+    public ChunkRef Store(ReadOnlySpan<byte> chunk, ComponentCapture component, long orderKey) => Store(chunk, Hash(chunk), component, orderKey);
 
     /// <summary>Stores a chunk whose hash the caller already has (<see cref="ZeroChunks"/>).</summary>
-    public ChunkRef Store(ReadOnlySpan<byte> chunk, Hash256 hash, ComponentCapture component)
+    public ChunkRef Store(ReadOnlySpan<byte> chunk, Hash256 hash, ComponentCapture component, long orderKey = 0)
     {
         if (_sink.Claim(hash))
         {
             _pending.Add((component, chunk.Length));
-            if (_frame.Add(hash, chunk) is { } written)
+            if (_frame.Add(hash, chunk, orderKey) is { } written)
                 Credit(written);
         }
         return new ChunkRef(hash, chunk.Length);

@@ -130,7 +130,7 @@ internal sealed class ContentReader : IDisposable
                 int cut = FastCdc.NextCut(remaining, _chunking, final);
                 if (cut == 0)
                     break;
-                _chunks.Add(_storer.Store(remaining[..cut], work.Component));
+                _chunks.Add(_storer.Store(remaining[..cut], work.Component, work.Entry.Size));
                 consumed += cut;
             }
             if (final && consumed >= filled)
