@@ -99,28 +99,62 @@ public sealed unsafe class ZstdDecompressor : IDisposable
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
-        if (wanted == destination.Length || !PrefixContextReady())
+        if (wanted == destination.Length || !TryBeginPrefix())
             return TryDecompress(source, destination);
-        if (ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_reset(_prefixContext, ZstdLib.ZSTD_reset_session_only)) != 0)
-            return -1;
+        return ContinuePrefix(source, destination, wanted, sourceIsWhole: true);
+    }
+
+    // Where the prefix decode begun by TryBeginPrefix stands: stored bytes taken, plain bytes made.
+    private int _prefixTaken, _prefixMade;
+
+    /// <summary>Begins a prefix decode fed by <see cref="ContinuePrefix"/> as the stored frame is read; false where the
+    /// library lacks stable output (then the caller decodes the whole frame).</summary>
+    public bool TryBeginPrefix()
+    {
+        ObjectDisposedException.ThrowIf(_context == 0, this);
+        if (!PrefixContextReady())
+            return false;
+        _prefixTaken = _prefixMade = 0;
+        return ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_reset(_prefixContext, ZstdLib.ZSTD_reset_session_only)) == 0;
+    }
+
+    /// <summary>
+    /// Goes on with the prefix decode begun by <see cref="TryBeginPrefix"/>: <paramref name="source"/> is the frame's
+    /// stored bytes read so far, from its start (it grows from call to call), <paramref name="destination"/> the same
+    /// memory every time, which must not move meanwhile (native or pinned: the library checks). Returns how many bytes
+    /// are decoded once at least <paramref name="wanted"/> are; 0 when all of <paramref name="source"/> is taken and
+    /// more is needed; -1 as <see cref="TryDecompress"/>, or when <paramref name="sourceIsWhole"/> and the frame
+    /// ends or stops short.
+    /// </summary>
+    public int ContinuePrefix(ReadOnlySpan<byte> source, Span<byte> destination, int wanted, bool sourceIsWhole)
+    {
+        ObjectDisposedException.ThrowIf(_context == 0, this);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
         fixed (byte* src = source)
         fixed (byte* dst = destination)
         {
-            var output = new ZstdLib.OutBuffer { Destination = dst, Size = (nuint)destination.Length };
-            var input = new ZstdLib.InBuffer { Source = src };
-            while ((int)output.Position < wanted)
+            var output = new ZstdLib.OutBuffer { Destination = dst, Size = (nuint)destination.Length, Position = (nuint)_prefixMade };
+            var input = new ZstdLib.InBuffer { Source = src, Size = (nuint)_prefixTaken, Position = (nuint)_prefixTaken };
+            try
             {
-                var (taken, made) = (input.Position, output.Position);
-                input.Size = (nuint)Math.Min(source.Length, (int)input.Size + PrefixInputStep);
-                nuint result = ZstdLib.ZSTD_decompressStream(_prefixContext, &output, &input);
-                if (ZstdLib.ZSTD_isError(result) != 0)
-                    return -1;
-                if (result == 0)
-                    break; // the frame ended
-                if ((int)input.Size == source.Length && input.Position == taken && output.Position == made)
-                    return -1; // all input offered, no progress, the frame still short: damage
+                while ((int)output.Position < wanted)
+                {
+                    var (taken, made) = (input.Position, output.Position);
+                    input.Size = (nuint)Math.Min(source.Length, (int)input.Size + PrefixInputStep);
+                    nuint result = ZstdLib.ZSTD_decompressStream(_prefixContext, &output, &input);
+                    if (ZstdLib.ZSTD_isError(result) != 0)
+                        return -1;
+                    if (result == 0)
+                        break; // the frame ended
+                    if ((int)input.Size == source.Length && input.Position == taken && output.Position == made)
+                        return sourceIsWhole ? -1 : 0; // all input offered, no progress: damage, or more to read
+                }
+                return (int)output.Position >= wanted ? (int)output.Position : -1;
             }
-            return (int)output.Position >= wanted ? (int)output.Position : -1;
+            finally
+            {
+                (_prefixTaken, _prefixMade) = ((int)input.Position, (int)output.Position);
+            }
         }
     }
 

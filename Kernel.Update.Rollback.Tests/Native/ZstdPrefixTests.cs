@@ -72,4 +72,37 @@ public sealed class ZstdPrefixTests
         damaged[0] ^= 0xFF; // the magic number
         Assert.Equal(-1, decompressor.TryDecompressPrefix(damaged, destination, 1000));
     }
+
+    [Fact]
+    public void APrefixFedInPartsAsksForMoreAndEndsAsOneFedWhole()
+    {
+        var (plain, stored) = Frame();
+        using var decompressor = new ZstdDecompressor();
+        // The output must not move between calls (the library checks): pinned, as the store's native buffers are.
+        var destination = GC.AllocateUninitializedArray<byte>(plain.Length, pinned: true);
+        const int wanted = 2_500_000;
+        Assert.True(decompressor.TryBeginPrefix());
+        int available = 1000, asked = 0, decoded;
+        while ((decoded = decompressor.ContinuePrefix(stored.AsSpan(0, available), destination, wanted, available == stored.Length)) == 0)
+        {
+            asked++;
+            available = Math.Min(stored.Length, available * 2);
+        }
+        Assert.True(asked > 3, $"asked for more only {asked} times");
+        Assert.InRange(decoded, wanted, wanted + (384 << 10));
+        Assert.True(plain.AsSpan(0, decoded).SequenceEqual(destination.AsSpan(0, decoded)));
+        Assert.True(available < stored.Length, "the whole frame was read for a prefix");
+    }
+
+    [Fact]
+    public void AFrameFedInPartsThatEndsShortIsMinusOne()
+    {
+        var (plain, stored) = Frame();
+        using var decompressor = new ZstdDecompressor();
+        var destination = GC.AllocateUninitializedArray<byte>(plain.Length, pinned: true);
+        Assert.True(decompressor.TryBeginPrefix());
+        var cut = stored.AsSpan(0, stored.Length / 2);
+        Assert.Equal(0, decompressor.ContinuePrefix(cut, destination, plain.Length - 10, sourceIsWhole: false));
+        Assert.Equal(-1, decompressor.ContinuePrefix(cut, destination, plain.Length - 10, sourceIsWhole: true));
+    }
 }

@@ -78,11 +78,11 @@ public sealed class ChunkReader : IChunkSource
         TryLoadFramePrefix(pack, frame, _index.FramesOf(pack)[frame].PlainLength, out problem);
 
     /// <summary>
-    /// Like <see cref="TryLoadFrame"/>, but decodes only as far as <paramref name="length"/> plain bytes (a little more: to
-    /// the end of a zstd block), for a caller that needs only the chunks that end there: a rollback's chunks are scattered
-    /// through the frames that hold them, and on the minbase tree after a 5% update the chunks a rollback writes end,
-    /// frame by frame, 68 MiB into the 101 MiB of frames that hold them. Whether the rest of the frame decodes is then
-    /// not known; each chunk read from it is still proven by its hash.
+    /// Like <see cref="TryLoadFrame"/>, but reads and decodes only as far as <paramref name="length"/> plain bytes (a little
+    /// more: to the end of a zstd block), for a caller that needs only the chunks that end there: a rollback's chunks are
+    /// scattered through the frames that hold them, mostly near their starts (small files first, see FrameBuilder). On the
+    /// minbase tree after a 5% update they end, frame by frame, 30 MiB into the 101 MiB of frames that hold them. Whether
+    /// the rest of the frame is intact is then not known; each chunk read from it is still proven by its hash.
     /// </summary>
     public bool TryLoadFramePrefix(int pack, int frame, int length, out string? problem)
     {
@@ -103,6 +103,10 @@ public sealed class ChunkReader : IChunkSource
     /// <summary>The header and chunk table of the frame last loaded (as read from the pack).</summary>
     public ReadOnlySpan<byte> LoadedHead => _cached.Pack < 0 ? [] : _stored!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength];
 
+    /// <summary>Stored bytes read ahead of a prefix's share of the frame: the decoder needs the whole zstd block (at most
+    /// 128 KiB plain) that the prefix ends in; more is read, as much again each time, only when it asks.</summary>
+    private const int PrefixReadMargin = 128 << 10;
+
     private string? Decode(int packOrdinal, in FrameInfo frame, int wanted, out int decoded)
     {
         decoded = 0;
@@ -110,28 +114,61 @@ public sealed class ChunkReader : IChunkSource
         Grow(ref _stored, length);
         Grow(ref _plain, frame.PlainLength);
         var bytes = _stored!.GetSpan()[..length];
-        try
-        {
-            var handle = _handles[packOrdinal] ??= File.OpenHandle(PackPath(packOrdinal), FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (RandomAccess.Read(handle, bytes, frame.Offset) != length)
-                return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} is cut short (pack truncated)";
-        }
-        catch (IOException e)
-        {
-            return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} could not be read: {e.Message}";
-        }
-        if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plain, out int stored)
-            || codec != frame.Codec || count != frame.ChunkCount || plain != frame.PlainLength || stored != frame.StoredLength)
+        var plain = _plain!.GetSpan()[..frame.PlainLength];
+        // For a prefix only about its share of the stored frame is read: with small files first in a frame (FrameBuilder),
+        // a rollback's chunks mostly sit in the first part of each frame that holds them.
+        bool rawPrefix = wanted < frame.PlainLength && frame.Codec == ChunkCodec.Raw;
+        bool prefix = wanted < frame.PlainLength && _decompressor.TryBeginPrefix(frame.Codec);
+        int read = rawPrefix ? frame.HeadLength + wanted
+            : prefix ? (int)Math.Min(length, frame.HeadLength + (long)wanted * frame.StoredLength / frame.PlainLength + PrefixReadMargin)
+            : length;
+        if (ReadStored(packOrdinal, frame, bytes, 0, read) is { } readProblem)
+            return readProblem;
+        if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plainLength, out int stored)
+            || codec != frame.Codec || count != frame.ChunkCount || plainLength != frame.PlainLength || stored != frame.StoredLength)
             return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} has a damaged header";
-        decoded = wanted >= frame.PlainLength
-            ? (_decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength]) ? frame.PlainLength : -1)
-            : _decompressor.TryDecodePrefix(frame.Codec, bytes[frame.HeadLength..], _plain!.GetSpan()[..frame.PlainLength], wanted);
+        if (rawPrefix)
+        {
+            bytes.Slice(frame.HeadLength, wanted).CopyTo(plain);
+            decoded = wanted;
+        }
+        else if (!prefix)
+        {
+            decoded = _decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], plain) ? frame.PlainLength : -1;
+        }
+        else
+        {
+            while ((decoded = _decompressor.ContinuePrefix(bytes[frame.HeadLength..read], plain, wanted, read == length)) == 0)
+            {
+                int more = Math.Min(length, read + Math.Max(PrefixReadMargin, read - frame.HeadLength));
+                if (ReadStored(packOrdinal, frame, bytes, read, more) is { } moreProblem)
+                    return moreProblem;
+                read = more;
+            }
+        }
         if (decoded < 0)
         {
             decoded = 0;
             return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} does not decode";
         }
         return null;
+    }
+
+    /// <summary>Reads bytes [<paramref name="from"/>, <paramref name="to"/>) of a frame (head and stored bytes) into
+    /// <paramref name="bytes"/>; a problem sentence when the pack is short or unreadable.</summary>
+    private string? ReadStored(int packOrdinal, in FrameInfo frame, Span<byte> bytes, int from, int to)
+    {
+        try
+        {
+            var handle = _handles[packOrdinal] ??= File.OpenHandle(PackPath(packOrdinal), FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (RandomAccess.Read(handle, bytes[from..to], frame.Offset + from) != to - from)
+                return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} is cut short (pack truncated)";
+            return null;
+        }
+        catch (IOException e)
+        {
+            return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} could not be read: {e.Message}";
+        }
     }
 
     private string PackPath(int ordinal) => _layout.PackPath(_index.Packs[ordinal].Id);

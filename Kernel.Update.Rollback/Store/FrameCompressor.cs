@@ -55,24 +55,13 @@ public sealed class FrameDecompressor : IDisposable
         }
     }
 
-    /// <summary>Decodes at least the first <paramref name="wanted"/> bytes of a stored frame whose whole plain length is
-    /// <paramref name="destination"/>'s (see <see cref="ZstdDecompressor.TryDecompressPrefix"/>). Returns how many bytes
-    /// are decoded, or -1 when the stored bytes do not decode (corruption).</summary>
-    public int TryDecodePrefix(ChunkCodec codec, ReadOnlySpan<byte> stored, Span<byte> destination, int wanted)
-    {
-        switch (codec)
-        {
-            case ChunkCodec.Raw:
-                if (stored.Length != destination.Length)
-                    return -1;
-                stored[..wanted].CopyTo(destination);
-                return wanted;
-            case ChunkCodec.Zstd:
-                return _decompressor.TryDecompressPrefix(stored, destination, wanted);
-            default:
-                return -1;
-        }
-    }
+    /// <summary>Begins a zstd frame's prefix decode fed as its stored bytes are read (<see cref="ZstdDecompressor.TryBeginPrefix"/>);
+    /// false when the frame must be decoded whole.</summary>
+    public bool TryBeginPrefix(ChunkCodec codec) => codec == ChunkCodec.Zstd && _decompressor.TryBeginPrefix();
+
+    /// <inheritdoc cref="ZstdDecompressor.ContinuePrefix"/>
+    public int ContinuePrefix(ReadOnlySpan<byte> storedSoFar, Span<byte> destination, int wanted, bool storedIsWhole) =>
+        _decompressor.ContinuePrefix(storedSoFar, destination, wanted, storedIsWhole);
 
     public void Dispose() => _decompressor.Dispose();
 }

@@ -4,21 +4,28 @@
 #   - restore into an empty directory (restore --to)    vs  tar -xf of the tree's tar.zst
 #   - peak RSS of every rollbackctl run                 vs  48 MiB
 # in the same run, page cache warm, `sync` before every timed run so earlier writeback does not bill it.
+# Between runs each tool's tree is put back in the updated state (--reset):
+#   update  the update is applied again, in place, to the tree the tool just rolled back (default): the files it does
+#           not touch keep their inodes, as on a device that took an update
+#   copy    the tree is replaced by a fresh `cp -a` of the updated tree: every inode is new, so every entry's
+#           inode and ctime differ from the snapshot's (the harder case for a stat-based change check)
 #
-# usage: tools/bench/rollback-vs-peers.sh [--runs N] [--work DIR] [--keep]
+# usage: tools/bench/rollback-vs-peers.sh [--runs N] [--reset update|copy] [--work DIR] [--keep]
 # Environment: ROLLBACKCTL, the CLI to measure (default: a NativeAOT publish in /tmp/kur-aot, made if missing).
 set -euo pipefail
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-RUNS=3 WORK="" KEEP=0
+RUNS=3 WORK="" KEEP=0 RESET=update
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --runs) RUNS=$2; shift 2 ;;
         --work) WORK=$(realpath -m "$2"); shift 2 ;;
+        --reset) RESET=$2; shift 2 ;;
         --keep) KEEP=1; shift ;;
-        -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "rollback-vs-peers.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
 done
+[[ $RESET == update || $RESET == copy ]] || { echo "rollback-vs-peers.sh: --reset is update or copy, not $RESET" >&2; exit 2; }
 [[ $(id -u) -eq 0 ]] || { echo "rollback-vs-peers.sh: needs root (the tree has root-owned files and device nodes)" >&2; exit 2; }
 for tool in rsync zstd /usr/bin/time python3; do command -v "$tool" >/dev/null || { echo "rollback-vs-peers.sh: $tool is missing" >&2; exit 2; }; done
 CTL=${ROLLBACKCTL:-/tmp/kur-aot/rollbackctl}
@@ -43,15 +50,24 @@ cp -a root mirror
 tar -cf - -C mirror . | zstd -3 -T0 -q >tree.tar.zst
 summary=$(python3 "$REPO/tools/bench/five-percent-update.py" root)
 cp -a root updated
+cp -a mirror rsync-root
+python3 "$REPO/tools/bench/five-percent-update.py" rsync-root >/dev/null
 
 source "$REPO/tools/bench/measure.sh"
-reset_updated() { rm -rf root; cp -a updated root; }
+# Puts a tool's tree back in the updated state after the tool rolled it back to the snapshot (see --reset).
+reset_updated() {
+    if [[ $RESET == copy ]]; then
+        rm -rf "$1"; cp -a updated "$1"
+    else
+        python3 "$REPO/tools/bench/five-percent-update.py" "$1" >/dev/null
+    fi
+}
 
 declare -a ours_rb rsync_rb ours_rs tar_rs
 max_rss=0
 for ((i = 1; i <= RUNS; i++)); do
-    reset_updated; read -r t m < <(measure "${R[@]}" rollback "$id" --yes); ours_rb+=("$t"); ((m > max_rss)) && max_rss=$m
-    reset_updated; read -r t m < <(measure rsync -a --delete mirror/ root/); rsync_rb+=("$t")
+    read -r t m < <(measure "${R[@]}" rollback "$id" --yes); ours_rb+=("$t"); ((m > max_rss)) && max_rss=$m; reset_updated root
+    read -r t m < <(measure rsync -a --delete mirror/ rsync-root/); rsync_rb+=("$t"); reset_updated rsync-root
     rm -rf out; read -r t m < <(measure "${R[@]}" restore "$id" --to out); ours_rs+=("$t"); ((m > max_rss)) && max_rss=$m
     rm -rf out; mkdir out; read -r t m < <(measure tar -xf tree.tar.zst -C out); tar_rs+=("$t")
     echo "run $i: rollback ${ours_rb[-1]} s, rsync ${rsync_rb[-1]} s, restore --to ${ours_rs[-1]} s, tar -xf ${tar_rs[-1]} s" >&2
@@ -59,9 +75,9 @@ done
 a=$(printf '%s\n' "${ours_rb[@]}" | best); b=$(printf '%s\n' "${rsync_rb[@]}" | best)
 c=$(printf '%s\n' "${ours_rs[@]}" | best); d=$(printf '%s\n' "${tar_rs[@]}" | best)
 rss=$(echo "scale=1; $max_rss / 1024" | bc)
-echo "5% update: $summary"
+echo "5% update: $summary; trees reset by: $RESET"
 printf '%-48s %10s %10s %7s %7s\n' target ours peer ratio limit
 printf '%-48s %10s %10s %7.3f %7s\n' "durable rollback vs rsync -a --delete (s)" "$a" "$b" "$(echo "$a / $b" | bc -l)" "<= 1.0"
 printf '%-48s %10s %10s %7.3f %7s\n' "restore --to vs tar -xf of the tar.zst (s)" "$c" "$d" "$(echo "$c / $d" | bc -l)" "<= 1.0"
 printf '%-48s %10s %10s %7.3f %7s\n' "peak RSS of rollbackctl (MiB)" "$rss" "48" "$(echo "$rss / 48" | bc -l)" "<= 1.0"
-echo "best of $RUNS; command: tools/bench/rollback-vs-peers.sh --runs $RUNS"
+echo "best of $RUNS; command: tools/bench/rollback-vs-peers.sh --runs $RUNS --reset $RESET"
