@@ -25,7 +25,7 @@ internal sealed class PartialRollbackCase : IDisposable
 
     public CrashBed Bed { get; } = new();
 
-    public Task RollBackAsync() =>
+    public Task<RollbackOutcome> RollBackAsync() =>
         Bed.System.RollBackAsync(new RollbackRequest(_targetId, ["drivers", "config"], false, true, "crash-test"));
 
     /// <summary>After recover: in scope all at the target or all as before, the rest untouched, the store whole.</summary>

@@ -50,6 +50,7 @@ public sealed class RollbackSystem(RollbackConfig config, ILogger logger)
     {
         if (!request.Confirmed)
             throw new RollbackException(RollbackErrorKind.InvalidInput, "a rollback changes the live system: confirm it with --yes (the API: RollbackRequest.Confirmed)");
+        Hash256.WarmUp(); // while the lock is taken and the journal read
         using var storeLock = LockStore(); // no snapshot or prune may touch the store meanwhile
         await RecoverAsync(cancellation, progress);
 

@@ -30,6 +30,19 @@ public readonly struct Hash256 : IEquatable<Hash256>, IComparable<Hash256>
         return Read(digest);
     }
 
+    /// <summary>
+    /// Starts loading the crypto library (libcrypto, through the runtime's OpenSSL shim) on a pool thread. Its first hash
+    /// loads, relocates and initialises OpenSSL, 3-4 ms and 4 MiB that a rollback otherwise pays on its one critical path
+    /// (the catalog's checksum is its first hash), while the second core sits idle during start-up. Once per process.
+    /// </summary>
+    public static void WarmUp()
+    {
+        if (Interlocked.Exchange(ref _warmedUp, 1) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => Compute([]), null);
+    }
+
+    private static int _warmedUp;
+
     public void Write(Span<byte> destination)
     {
         BinaryPrimitives.WriteUInt64BigEndian(destination, _a);

@@ -136,7 +136,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         foreach (var (wanted, source) in clones)
         {
             cancellation.ThrowIfCancellationRequested();
-            string temp = TempName(root);
+            string temp = TempName();
             var outcome = Guard(tree, source.Path, "clone", () => CloneOne(tree, root, source, temp));
             if (outcome == CloneOutcome.Cloned)
                 cloned[wanted] = temp;
@@ -166,9 +166,12 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             {
                 if (!AsRecorded(Posix.FStat(from), source))
                     return CloneOutcome.SourceChanged;
-                bool done;
-                using (var to = DiskSteps.CreateFileAt(root, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
+                bool done = false;
+                CreateExclusive(root, temp, () =>
+                {
+                    using var to = DiskSteps.CreateFileAt(root, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000);
                     done = DiskSteps.TryCloneFile(to, from);
+                });
                 if (done && AsRecorded(Posix.FStat(from), source))
                     return CloneOutcome.Cloned;
                 DiskSteps.UnlinkAt(root, temp, removeDir: false);
@@ -212,28 +215,31 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 DiskSteps.CreateDirectoryAt(dir, name, 0b111_000_000);
                 return;
             }
-            string temp = TempName(dir);
-            switch (entry.Kind)
+            string temp = TempName();
+            CreateExclusive(dir, temp, () =>
             {
-                case EntryKind.Regular:
-                    using (var file = DiskSteps.CreateFileAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
-                    {
-                        ContentWriter.Write(file, entry, reader!);
-                        if (entry.IsSparse)
-                            DiskSteps.SetLength(file, entry.Size);
-                    }
-                    break;
-                case EntryKind.Symlink:
-                    DiskSteps.SymlinkAt(entry.LinkTarget!, dir, temp);
-                    break;
-                case EntryKind.Fifo:
-                    DiskSteps.MkNodAt(dir, temp, FileKind.Fifo, entry.Mode, 0);
-                    break;
-                case EntryKind.CharDevice:
-                case EntryKind.BlockDevice:
-                    DiskSteps.MkNodAt(dir, temp, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
-                    break;
-            }
+                switch (entry.Kind)
+                {
+                    case EntryKind.Regular:
+                        using (var file = DiskSteps.CreateFileAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
+                        {
+                            ContentWriter.Write(file, entry, reader!);
+                            if (entry.IsSparse)
+                                DiskSteps.SetLength(file, entry.Size);
+                        }
+                        break;
+                    case EntryKind.Symlink:
+                        DiskSteps.SymlinkAt(entry.LinkTarget!, dir, temp);
+                        break;
+                    case EntryKind.Fifo:
+                        DiskSteps.MkNodAt(dir, temp, FileKind.Fifo, entry.Mode, 0);
+                        break;
+                    case EntryKind.CharDevice:
+                    case EntryKind.BlockDevice:
+                        DiskSteps.MkNodAt(dir, temp, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
+                        break;
+                }
+            });
             ReplaceWith(dir, temp, name);
         }
     }
@@ -246,18 +252,25 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         using (targetDir)
         using (dir)
         {
-            string temp = TempName(dir);
-            DiskSteps.LinkAt(targetDir, targetName, dir, temp);
+            string temp = TempName();
+            CreateExclusive(dir, temp, () => DiskSteps.LinkAt(targetDir, targetName, dir, temp));
             ReplaceWith(dir, temp, name);
         }
     }
 
-    /// <summary>Renames <paramref name="temp"/> over <paramref name="name"/>; a directory in the way is removed first (rename cannot replace one with a file).</summary>
+    /// <summary>Renames <paramref name="temp"/> over <paramref name="name"/>; a directory in the way (rename cannot replace one
+    /// with a file: EISDIR) is removed and the rename made again. Trying first spares a stat of every name replaced.</summary>
     private static void ReplaceWith(SafeFileHandle dir, string temp, string name)
     {
-        if (Posix.TryLStatAt(dir, name, out var status) && status.Kind == FileKind.Directory)
+        try
+        {
+            DiskSteps.RenameAt(dir, temp, dir, name, RenameFlags.None);
+        }
+        catch (NativeException e) when (e.Error is Errno.EISDIR or Errno.ENOTEMPTY)
+        {
             RemoveTree(dir, name);
-        DiskSteps.RenameAt(dir, temp, dir, name, RenameFlags.None);
+            DiskSteps.RenameAt(dir, temp, dir, name, RenameFlags.None);
+        }
     }
 
     private static void SetMetadata(ComponentTree tree, ManifestEntry entry)
@@ -324,13 +337,23 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         return slash < 0 ? "" : path[..slash];
     }
 
-    /// <summary>A fresh temporary name in <paramref name="dir"/>; a leftover of an interrupted run under it is cleared first.</summary>
-    private string TempName(SafeFileHandle dir)
+    /// <summary>A temporary name not used before by this process (its pid and a counter).</summary>
+    private string TempName() => TempPrefix + Environment.ProcessId.ToString("x") + "-" + Interlocked.Increment(ref _temp).ToString("x");
+
+    /// <summary>Runs <paramref name="create"/>, which makes <paramref name="temp"/> in <paramref name="dir"/> and fails with
+    /// EEXIST if the name is taken: then a leftover of an interrupted run (the same pid after a reboot) is in the way, so it
+    /// is removed and <paramref name="create"/> runs again. Trying first spares a stat of every temporary name.</summary>
+    private static void CreateExclusive(SafeFileHandle dir, string temp, Action create)
     {
-        string temp = TempPrefix + Environment.ProcessId.ToString("x") + "-" + Interlocked.Increment(ref _temp).ToString("x");
-        if (Posix.TryLStatAt(dir, temp, out _))
+        try
+        {
+            create();
+        }
+        catch (NativeException e) when (e.Error == Errno.EEXIST)
+        {
             RemoveTree(dir, temp);
-        return temp;
+            create();
+        }
     }
 
     private static void Guard(ComponentTree tree, string path, string what, Action action) => Guard(tree, path, what, () =>

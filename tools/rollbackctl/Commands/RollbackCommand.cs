@@ -11,6 +11,7 @@ internal static class RollbackCommand
 {
     public static int Run(CliContext context)
     {
+        Hash256.WarmUp(); // while the configuration loads
         var request = new RollbackRequest(context.Args.Positionals[0], context.Args.List("--components"), context.Args.Has("--exact"),
             context.Args.Has("--yes"), Actor())
         {
@@ -23,6 +24,7 @@ internal static class RollbackCommand
 
     public static int Emergency(CliContext context)
     {
+        Hash256.WarmUp();
         var outcome = new RollbackSystem(context.Config, context.Logger).EmergencyRollBackAsync(context.Args.Has("--yes"), Actor(), default, Progress(context))
             .GetAwaiter().GetResult();
         return Print(context, outcome);
