@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Concurrency;
 using Kernel.Update.Rollback.Durability;
 using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
@@ -12,7 +13,7 @@ namespace Kernel.Update.Rollback.Restore.Live;
 /// Makes a live component tree equal to its snapshot by applying a <see cref="LivePlan"/>: removes what the
 /// snapshot lacks, writes each new or changed file, symlink or node under a temporary name and renames it over
 /// its name (readers see the old or the new, never half), creates what is missing, then fixes owners, modes,
-/// xattrs and times, directories last and deepest first, in two halves (<see cref="WriteContent"/>, then
+/// xattrs and times once every name is in place, in two halves (<see cref="WriteContent"/>, then
 /// <see cref="SetMetadata(ComponentTree, ContentWritten)"/>) between which the caller makes the new content durable, and
 /// after which it makes everything durable (<see cref="TreeRestores"/>, one syncfs each for several components). Every step
 /// is idempotent: after a crash the plan is recomputed from what is live and the rest is done.
@@ -98,24 +99,23 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
     }
 
     /// <summary>The second half of a restore, once the content is durable: owners, modes, xattrs and times, files
-    /// first, then directories deepest first (creating or removing children moves a directory's mtime). The caller syncs
+    /// and directories on all cores (no name changes any more, so no step moves another entry's times). The caller syncs
     /// again before it records the component done.</summary>
     public void SetMetadata(ComponentTree tree, ContentWritten content)
     {
         var plan = content.Plan;
-        var manifest = plan.Manifest;
-        for (int pass = 0; pass < 2; pass++)
+        var entries = new List<ManifestEntry>();
+        foreach (var entry in plan.Manifest.Entries)
         {
-            for (int i = manifest.Entries.Count - 1; i >= 0; i--)
-            {
-                var entry = manifest.Entries[i];
-                if ((entry.Kind == EntryKind.Directory) != (pass == 1) || entry.Kind == EntryKind.HardLink)
-                    continue;
-                bool touched = plan.Create.Contains(entry) || plan.FixMetadata.Contains(entry);
-                if (touched || (entry.Kind == EntryKind.Directory && content.ChangedDirectories.Contains(entry.Path)))
-                    Guard(tree, entry.Path, "set metadata of", () => SetMetadata(tree, entry));
-            }
+            if (entry.Kind == EntryKind.HardLink)
+                continue;
+            bool touched = plan.Create.Contains(entry) || plan.FixMetadata.Contains(entry);
+            if (touched || (entry.Kind == EntryKind.Directory && content.ChangedDirectories.Contains(entry.Path)))
+                entries.Add(entry);
         }
+        // On all cores, in any order: every name was made or removed in WriteContent, and setting an entry's owner,
+        // mode, xattrs or times moves no other entry's times (only adding or removing names moves a directory's mtime).
+        Workers.ForEach(entries, entry => Guard(tree, entry.Path, "set metadata of", () => SetMetadata(tree, entry)), CancellationToken.None);
         Log.LiveComponentRestored(logger, tree.ComponentName, plan.Remove.Count, plan.Create.Count, plan.FixMetadata.Count);
         if (content.Cloned > 0)
             Log.FilesCloned(logger, tree.ComponentName, content.Cloned);
