@@ -101,59 +101,59 @@ public sealed unsafe class ZstdDecompressor : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
         if (wanted == destination.Length || !TryBeginPrefix())
             return TryDecompress(source, destination);
-        return ContinuePrefix(source, destination, wanted, sourceIsWhole: true);
+        return ContinuePrefix(source, destination, wanted, lastPiece: true);
     }
 
-    // Where the prefix decode begun by TryBeginPrefix stands: stored bytes taken, plain bytes made.
-    private int _prefixTaken, _prefixMade;
+    // How many plain bytes the decode begun by TryBeginPrefix has made so far.
+    private int _prefixMade;
 
-    /// <summary>Begins a prefix decode fed by <see cref="ContinuePrefix"/> as the stored frame is read; false where the
-    /// library lacks stable output (then the caller decodes the whole frame).</summary>
+    /// <summary>Begins a decode fed by <see cref="ContinuePrefix"/> a piece of the stored frame at a time; false where the
+    /// library lacks stable output (then the caller decodes the whole frame with <see cref="TryDecompress"/>).</summary>
     public bool TryBeginPrefix()
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
         if (!PrefixContextReady())
             return false;
-        _prefixTaken = _prefixMade = 0;
+        _prefixMade = 0;
         return ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_reset(_prefixContext, ZstdLib.ZSTD_reset_session_only)) == 0;
     }
 
     /// <summary>
-    /// Goes on with the prefix decode begun by <see cref="TryBeginPrefix"/>: <paramref name="source"/> is the frame's
-    /// stored bytes read so far, from its start (it grows from call to call), <paramref name="destination"/> the same
-    /// memory every time, which must not move meanwhile (native or pinned: the library checks). Returns how many bytes
-    /// are decoded once at least <paramref name="wanted"/> are; 0 when all of <paramref name="source"/> is taken and
-    /// more is needed; -1 as <see cref="TryDecompress"/>, or when <paramref name="sourceIsWhole"/> and the frame
-    /// ends or stops short.
+    /// Goes on with the decode begun by <see cref="TryBeginPrefix"/> with <paramref name="piece"/>, the next stored bytes of
+    /// the frame (the decoder keeps what it needs of a partial block, so the caller may reuse the memory), into
+    /// <paramref name="destination"/>, the same memory every time, which must not move meanwhile (native or pinned: the
+    /// library checks). Returns how many bytes are decoded once at least <paramref name="wanted"/> are; 0 when the piece
+    /// is used up and more is needed; -1 as <see cref="TryDecompress"/>, or when the frame ends short or
+    /// <paramref name="lastPiece"/> was not enough.
     /// </summary>
-    public int ContinuePrefix(ReadOnlySpan<byte> source, Span<byte> destination, int wanted, bool sourceIsWhole)
+    public int ContinuePrefix(ReadOnlySpan<byte> piece, Span<byte> destination, int wanted, bool lastPiece)
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
-        fixed (byte* src = source)
+        fixed (byte* src = piece)
         fixed (byte* dst = destination)
         {
             var output = new ZstdLib.OutBuffer { Destination = dst, Size = (nuint)destination.Length, Position = (nuint)_prefixMade };
-            var input = new ZstdLib.InBuffer { Source = src, Size = (nuint)_prefixTaken, Position = (nuint)_prefixTaken };
+            var input = new ZstdLib.InBuffer { Source = src };
             try
             {
                 while ((int)output.Position < wanted)
                 {
                     var (taken, made) = (input.Position, output.Position);
-                    input.Size = (nuint)Math.Min(source.Length, (int)input.Size + PrefixInputStep);
+                    input.Size = (nuint)Math.Min(piece.Length, (int)input.Size + PrefixInputStep);
                     nuint result = ZstdLib.ZSTD_decompressStream(_prefixContext, &output, &input);
                     if (ZstdLib.ZSTD_isError(result) != 0)
                         return -1;
                     if (result == 0)
                         break; // the frame ended
-                    if ((int)input.Size == source.Length && input.Position == taken && output.Position == made)
-                        return sourceIsWhole ? -1 : 0; // all input offered, no progress: damage, or more to read
+                    if ((int)input.Size == piece.Length && input.Position == taken && output.Position == made)
+                        return lastPiece ? -1 : 0; // the piece used up, no progress: damage, or more to read
                 }
                 return (int)output.Position >= wanted ? (int)output.Position : -1;
             }
             finally
             {
-                (_prefixTaken, _prefixMade) = ((int)input.Position, (int)output.Position);
+                _prefixMade = (int)output.Position;
             }
         }
     }

@@ -74,35 +74,44 @@ public sealed class ZstdPrefixTests
     }
 
     [Fact]
-    public void APrefixFedInPartsAsksForMoreAndEndsAsOneFedWhole()
+    public void AFrameFedInPiecesAsksForMoreAndStopsSoonAfterThePrefix()
     {
         var (plain, stored) = Frame();
         using var decompressor = new ZstdDecompressor();
         // The output must not move between calls (the library checks): pinned, as the store's native buffers are.
         var destination = GC.AllocateUninitializedArray<byte>(plain.Length, pinned: true);
-        const int wanted = 2_500_000;
+        const int wanted = 2_500_000, piece = 40_000;
         Assert.True(decompressor.TryBeginPrefix());
-        int available = 1000, asked = 0, decoded;
-        while ((decoded = decompressor.ContinuePrefix(stored.AsSpan(0, available), destination, wanted, available == stored.Length)) == 0)
+        var buffer = new byte[piece]; // one piece buffer, reused: the decoder keeps what it needs of a partial block
+        int offset = 0, asked = 0, decoded = 0;
+        while (decoded == 0)
         {
-            asked++;
-            available = Math.Min(stored.Length, available * 2);
+            int length = Math.Min(piece, stored.Length - offset);
+            stored.AsSpan(offset, length).CopyTo(buffer);
+            offset += length;
+            decoded = decompressor.ContinuePrefix(buffer.AsSpan(0, length), destination, wanted, lastPiece: offset == stored.Length);
+            asked += decoded == 0 ? 1 : 0;
         }
         Assert.True(asked > 3, $"asked for more only {asked} times");
         Assert.InRange(decoded, wanted, wanted + (384 << 10));
         Assert.True(plain.AsSpan(0, decoded).SequenceEqual(destination.AsSpan(0, decoded)));
-        Assert.True(available < stored.Length, "the whole frame was read for a prefix");
+        Assert.True(offset < stored.Length, "the whole frame was read for a prefix");
     }
 
     [Fact]
-    public void AFrameFedInPartsThatEndsShortIsMinusOne()
+    public void AFrameWholeInPiecesDecodesAndOneThatEndsShortIsMinusOne()
     {
         var (plain, stored) = Frame();
         using var decompressor = new ZstdDecompressor();
         var destination = GC.AllocateUninitializedArray<byte>(plain.Length, pinned: true);
         Assert.True(decompressor.TryBeginPrefix());
-        var cut = stored.AsSpan(0, stored.Length / 2);
-        Assert.Equal(0, decompressor.ContinuePrefix(cut, destination, plain.Length - 10, sourceIsWhole: false));
-        Assert.Equal(-1, decompressor.ContinuePrefix(cut, destination, plain.Length - 10, sourceIsWhole: true));
+        int half = stored.Length / 2;
+        Assert.Equal(0, decompressor.ContinuePrefix(stored.AsSpan(0, half), destination, plain.Length, lastPiece: false));
+        Assert.Equal(plain.Length, decompressor.ContinuePrefix(stored.AsSpan(half), destination, plain.Length, lastPiece: true));
+        Assert.Equal(plain, destination);
+
+        Assert.True(decompressor.TryBeginPrefix());
+        Assert.Equal(0, decompressor.ContinuePrefix(stored.AsSpan(0, half), destination, plain.Length, lastPiece: false));
+        Assert.Equal(-1, decompressor.ContinuePrefix([], destination, plain.Length, lastPiece: true));
     }
 }

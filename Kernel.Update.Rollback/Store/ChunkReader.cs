@@ -18,7 +18,11 @@ public sealed class ChunkReader : IChunkSource
     private readonly ChunkIndex _index;
     private readonly FrameDecompressor _decompressor = new();
     private readonly SafeFileHandle?[] _handles;
-    // Native memory, freed on Dispose (see FrameBuilder): frames are up to 4 MiB plain.
+    // Native memory, freed on Dispose (see FrameBuilder): frames are up to 4 MiB plain. The stored bytes of a zstd frame
+    // pass through _input a piece at a time; _stored holds a whole stored frame only where the library cannot stream
+    // into the frame buffer (see ZstdDecompressor.TryBeginPrefix).
+    private AlignedBuffer? _head;
+    private AlignedBuffer? _input;
     private AlignedBuffer? _stored;
     private AlignedBuffer? _plain;
     private (int Pack, int Frame) _cached = (-1, -1);
@@ -101,50 +105,56 @@ public sealed class ChunkReader : IChunkSource
     public ReadOnlySpan<byte> LoadedFrame => _cached.Pack < 0 ? [] : _plain!.GetSpan()[.._cachedLength];
 
     /// <summary>The header and chunk table of the frame last loaded (as read from the pack).</summary>
-    public ReadOnlySpan<byte> LoadedHead => _cached.Pack < 0 ? [] : _stored!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength];
+    public ReadOnlySpan<byte> LoadedHead => _cached.Pack < 0 ? [] : _head!.GetSpan()[.._index.FramesOf(_cached.Pack)[_cached.Frame].HeadLength];
 
-    /// <summary>Stored bytes read ahead of a prefix's share of the frame: the decoder needs the whole zstd block (at most
-    /// 128 KiB plain) that the prefix ends in; more is read, as much again each time, only when it asks.</summary>
-    private const int PrefixReadMargin = 128 << 10;
+    /// <summary>Stored bytes read at a time while a zstd frame is decoded: the decoder takes each piece whole (it keeps a
+    /// partial block itself), so a reader holds this much of a stored frame rather than all of it (4 MiB for a raw one),
+    /// and a prefix is read only about as far as it is decoded.</summary>
+    private const int InputPiece = 256 << 10;
 
     private string? Decode(int packOrdinal, in FrameInfo frame, int wanted, out int decoded)
     {
         decoded = 0;
-        int length = frame.HeadLength + frame.StoredLength;
-        Grow(ref _stored, length);
-        Grow(ref _plain, frame.PlainLength);
-        var bytes = _stored!.GetSpan()[..length];
+        int plainWanted = Math.Min(wanted, frame.PlainLength);
+        Grow(ref _head, frame.HeadLength, minimum: 4096);
+        Grow(ref _plain, frame.PlainLength, minimum: FrameBufferLength);
+        var head = _head!.GetSpan()[..frame.HeadLength];
         var plain = _plain!.GetSpan()[..frame.PlainLength];
-        // For a prefix only about its share of the stored frame is read: with small files first in a frame (FrameBuilder),
-        // a rollback's chunks mostly sit in the first part of each frame that holds them.
-        bool rawPrefix = wanted < frame.PlainLength && frame.Codec == ChunkCodec.Raw;
-        bool prefix = wanted < frame.PlainLength && _decompressor.TryBeginPrefix(frame.Codec);
-        int read = rawPrefix ? frame.HeadLength + wanted
-            : prefix ? (int)Math.Min(length, frame.HeadLength + (long)wanted * frame.StoredLength / frame.PlainLength + PrefixReadMargin)
-            : length;
-        if (ReadStored(packOrdinal, frame, bytes, 0, read) is { } readProblem)
-            return readProblem;
-        if (!PackFormat.TryReadFrameHeader(bytes, out var codec, out int count, out int plainLength, out int stored)
+        if (ReadAt(packOrdinal, frame, head, 0) is { } headProblem)
+            return headProblem;
+        if (!PackFormat.TryReadFrameHeader(head, out var codec, out int count, out int plainLength, out int stored)
             || codec != frame.Codec || count != frame.ChunkCount || plainLength != frame.PlainLength || stored != frame.StoredLength)
             return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} has a damaged header";
-        if (rawPrefix)
+        if (frame.Codec == ChunkCodec.Raw)
         {
-            bytes.Slice(frame.HeadLength, wanted).CopyTo(plain);
-            decoded = wanted;
+            // A raw frame's stored bytes are its plain bytes: read as far as wanted straight into the frame buffer.
+            if (frame.StoredLength != frame.PlainLength)
+                return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} does not decode";
+            if (ReadAt(packOrdinal, frame, plain[..plainWanted], frame.HeadLength) is { } rawProblem)
+                return rawProblem;
+            decoded = plainWanted;
+            return null;
         }
-        else if (!prefix)
+        if (_decompressor.TryBeginPrefix(frame.Codec))
         {
-            decoded = _decompressor.TryDecode(frame.Codec, bytes[frame.HeadLength..], plain) ? frame.PlainLength : -1;
+            Grow(ref _input, InputPiece, minimum: InputPiece);
+            for (int offset = 0; decoded == 0;)
+            {
+                int length = Math.Min(InputPiece, frame.StoredLength - offset);
+                var piece = _input!.GetSpan()[..length];
+                if (ReadAt(packOrdinal, frame, piece, frame.HeadLength + offset) is { } pieceProblem)
+                    return pieceProblem;
+                offset += length;
+                decoded = _decompressor.ContinuePrefix(piece, plain, plainWanted, lastPiece: offset == frame.StoredLength);
+            }
         }
         else
         {
-            while ((decoded = _decompressor.ContinuePrefix(bytes[frame.HeadLength..read], plain, wanted, read == length)) == 0)
-            {
-                int more = Math.Min(length, read + Math.Max(PrefixReadMargin, read - frame.HeadLength));
-                if (ReadStored(packOrdinal, frame, bytes, read, more) is { } moreProblem)
-                    return moreProblem;
-                read = more;
-            }
+            Grow(ref _stored, frame.StoredLength, minimum: FrameBufferLength);
+            var whole = _stored!.GetSpan()[..frame.StoredLength];
+            if (ReadAt(packOrdinal, frame, whole, frame.HeadLength) is { } storedProblem)
+                return storedProblem;
+            decoded = _decompressor.TryDecode(frame.Codec, whole, plain) ? frame.PlainLength : -1;
         }
         if (decoded < 0)
         {
@@ -154,14 +164,14 @@ public sealed class ChunkReader : IChunkSource
         return null;
     }
 
-    /// <summary>Reads bytes [<paramref name="from"/>, <paramref name="to"/>) of a frame (head and stored bytes) into
-    /// <paramref name="bytes"/>; a problem sentence when the pack is short or unreadable.</summary>
-    private string? ReadStored(int packOrdinal, in FrameInfo frame, Span<byte> bytes, int from, int to)
+    /// <summary>Reads <paramref name="destination"/>'s length of a frame from <paramref name="offset"/> bytes into it (its
+    /// head at 0); a problem sentence when the pack is short or unreadable.</summary>
+    private string? ReadAt(int packOrdinal, in FrameInfo frame, Span<byte> destination, int offset)
     {
         try
         {
             var handle = _handles[packOrdinal] ??= File.OpenHandle(PackPath(packOrdinal), FileMode.Open, FileAccess.Read, FileShare.Read);
-            if (RandomAccess.Read(handle, bytes[from..to], frame.Offset + from) != to - from)
+            if (RandomAccess.Read(handle, destination, frame.Offset + offset) != destination.Length)
                 return $"the frame at offset {frame.Offset} of {PackPath(packOrdinal)} is cut short (pack truncated)";
             return null;
         }
@@ -173,23 +183,27 @@ public sealed class ChunkReader : IChunkSource
 
     private string PackPath(int ordinal) => _layout.PackPath(_index.Packs[ordinal].Id);
 
-    private static void Grow(ref AlignedBuffer? buffer, int length)
+    /// <summary>Room for a default 4 MiB frame and its widest chunk, so one buffer serves a whole restore.</summary>
+    private const int FrameBufferLength = (4 << 20) + (256 << 10);
+
+    private static void Grow(ref AlignedBuffer? buffer, int length, int minimum)
     {
         if (buffer is not null && buffer.Length >= length)
             return;
         ((IDisposable?)buffer)?.Dispose();
-        // Room for a default 4 MiB frame and its widest chunk, so one buffer serves a whole restore.
         // Only bytes just read or decoded are ever looked at, so the memory need not be cleared.
-        buffer = new AlignedBuffer(Math.Max(length, (4 << 20) + (256 << 10)), 64, zero: false);
+        buffer = new AlignedBuffer(Math.Max(length, minimum), 64, zero: false);
     }
 
     public void Dispose()
     {
         foreach (var handle in _handles)
             handle?.Dispose();
+        ((IDisposable?)_head)?.Dispose();
+        ((IDisposable?)_input)?.Dispose();
         ((IDisposable?)_stored)?.Dispose();
         ((IDisposable?)_plain)?.Dispose();
-        _stored = _plain = null;
+        _head = _input = _stored = _plain = null;
         _decompressor.Dispose();
     }
 }

@@ -55,13 +55,13 @@ public sealed class FrameDecompressor : IDisposable
         }
     }
 
-    /// <summary>Begins a zstd frame's prefix decode fed as its stored bytes are read (<see cref="ZstdDecompressor.TryBeginPrefix"/>);
-    /// false when the frame must be decoded whole.</summary>
+    /// <summary>Begins a zstd frame's decode fed a piece of its stored bytes at a time as they are read
+    /// (<see cref="ZstdDecompressor.TryBeginPrefix"/>); false when the frame must be decoded whole at once.</summary>
     public bool TryBeginPrefix(ChunkCodec codec) => codec == ChunkCodec.Zstd && _decompressor.TryBeginPrefix();
 
     /// <inheritdoc cref="ZstdDecompressor.ContinuePrefix"/>
-    public int ContinuePrefix(ReadOnlySpan<byte> storedSoFar, Span<byte> destination, int wanted, bool storedIsWhole) =>
-        _decompressor.ContinuePrefix(storedSoFar, destination, wanted, storedIsWhole);
+    public int ContinuePrefix(ReadOnlySpan<byte> piece, Span<byte> destination, int wanted, bool lastPiece) =>
+        _decompressor.ContinuePrefix(piece, destination, wanted, lastPiece);
 
     public void Dispose() => _decompressor.Dispose();
 }
