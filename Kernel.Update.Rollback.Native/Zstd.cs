@@ -78,14 +78,14 @@ public sealed unsafe class ZstdDecompressor : IDisposable
         return ZstdLib.ZSTD_isError(result) != 0 ? -1 : (int)result;
     }
 
-    // A second context for prefixes: it streams into the caller's buffer (stable output), which the one-shot calls of
+    // A second context for streamed decodes: it writes into the caller's buffer (stable output), which the one-shot calls of
     // TryDecompress need not know about. Made on first use; 0 once the library refused stable output.
-    private nint _prefixContext;
-    private bool _prefixUnsupported;
+    private nint _streamContext;
+    private bool _streamUnsupported;
 
-    /// <summary>The stored bytes handed to the decoder at a time while decoding a prefix: it decodes every whole block
+    /// <summary>The stored bytes handed to the decoder at a time while streaming: it decodes every whole block
     /// (at most 128 KiB plain) it is given, so decoding stops within a block or two of the prefix asked for.</summary>
-    private const int PrefixInputStep = 16 << 10;
+    private const int StreamInputStep = 16 << 10;
 
     /// <summary>
     /// Decodes at least the first <paramref name="wanted"/> bytes of the one frame in <paramref name="source"/>, whose
@@ -99,49 +99,49 @@ public sealed unsafe class ZstdDecompressor : IDisposable
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
-        if (wanted == destination.Length || !TryBeginPrefix())
+        if (wanted == destination.Length || !TryBeginStream())
             return TryDecompress(source, destination);
-        return ContinuePrefix(source, destination, wanted, lastPiece: true);
+        return ContinueStream(source, destination, wanted, lastPiece: true);
     }
 
-    // How many plain bytes the decode begun by TryBeginPrefix has made so far.
-    private int _prefixMade;
+    // How many plain bytes the decode begun by TryBeginStream has made so far.
+    private int _streamMade;
 
-    /// <summary>Begins a decode fed by <see cref="ContinuePrefix"/> a piece of the stored frame at a time; false where the
+    /// <summary>Begins a decode fed by <see cref="ContinueStream"/> a piece of the stored frame at a time; false where the
     /// library lacks stable output (then the caller decodes the whole frame with <see cref="TryDecompress"/>).</summary>
-    public bool TryBeginPrefix()
+    public bool TryBeginStream()
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
-        if (!PrefixContextReady())
+        if (!StreamContextReady())
             return false;
-        _prefixMade = 0;
-        return ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_reset(_prefixContext, ZstdLib.ZSTD_reset_session_only)) == 0;
+        _streamMade = 0;
+        return ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_reset(_streamContext, ZstdLib.ZSTD_reset_session_only)) == 0;
     }
 
     /// <summary>
-    /// Goes on with the decode begun by <see cref="TryBeginPrefix"/> with <paramref name="piece"/>, the next stored bytes of
+    /// Goes on with the decode begun by <see cref="TryBeginStream"/> with <paramref name="piece"/>, the next stored bytes of
     /// the frame (the decoder keeps what it needs of a partial block, so the caller may reuse the memory), into
     /// <paramref name="destination"/>, the same memory every time, which must not move meanwhile (native or pinned: the
     /// library checks). Returns how many bytes are decoded once at least <paramref name="wanted"/> are; 0 when the piece
     /// is used up and more is needed; -1 as <see cref="TryDecompress"/>, or when the frame ends short or
     /// <paramref name="lastPiece"/> was not enough.
     /// </summary>
-    public int ContinuePrefix(ReadOnlySpan<byte> piece, Span<byte> destination, int wanted, bool lastPiece)
+    public int ContinueStream(ReadOnlySpan<byte> piece, Span<byte> destination, int wanted, bool lastPiece)
     {
         ObjectDisposedException.ThrowIf(_context == 0, this);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(wanted, destination.Length);
         fixed (byte* src = piece)
         fixed (byte* dst = destination)
         {
-            var output = new ZstdLib.OutBuffer { Destination = dst, Size = (nuint)destination.Length, Position = (nuint)_prefixMade };
+            var output = new ZstdLib.OutBuffer { Destination = dst, Size = (nuint)destination.Length, Position = (nuint)_streamMade };
             var input = new ZstdLib.InBuffer { Source = src };
             try
             {
                 while ((int)output.Position < wanted)
                 {
                     var (taken, made) = (input.Position, output.Position);
-                    input.Size = (nuint)Math.Min(piece.Length, (int)input.Size + PrefixInputStep);
-                    nuint result = ZstdLib.ZSTD_decompressStream(_prefixContext, &output, &input);
+                    input.Size = (nuint)Math.Min(piece.Length, (int)input.Size + StreamInputStep);
+                    nuint result = ZstdLib.ZSTD_decompressStream(_streamContext, &output, &input);
                     if (ZstdLib.ZSTD_isError(result) != 0)
                         return -1;
                     if (result == 0)
@@ -153,25 +153,25 @@ public sealed unsafe class ZstdDecompressor : IDisposable
             }
             finally
             {
-                _prefixMade = (int)output.Position;
+                _streamMade = (int)output.Position;
             }
         }
     }
 
-    private bool PrefixContextReady()
+    private bool StreamContextReady()
     {
-        if (_prefixContext != 0)
+        if (_streamContext != 0)
             return true;
-        if (_prefixUnsupported)
+        if (_streamUnsupported)
             return false;
-        _prefixContext = ZstdLib.ZSTD_createDCtx();
-        if (_prefixContext == 0)
+        _streamContext = ZstdLib.ZSTD_createDCtx();
+        if (_streamContext == 0)
             throw new OutOfMemoryException("ZSTD_createDCtx returned NULL");
-        if (ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_setParameter(_prefixContext, ZstdLib.ZSTD_d_stableOutBuffer, 1)) != 0)
+        if (ZstdLib.ZSTD_isError(ZstdLib.ZSTD_DCtx_setParameter(_streamContext, ZstdLib.ZSTD_d_stableOutBuffer, 1)) != 0)
         {
-            ZstdLib.ZSTD_freeDCtx(_prefixContext);
-            _prefixContext = 0;
-            _prefixUnsupported = true;
+            ZstdLib.ZSTD_freeDCtx(_streamContext);
+            _streamContext = 0;
+            _streamUnsupported = true;
             return false;
         }
         return true;
@@ -181,9 +181,9 @@ public sealed unsafe class ZstdDecompressor : IDisposable
     {
         if (_context != 0)
             ZstdLib.ZSTD_freeDCtx(_context);
-        if (_prefixContext != 0)
-            ZstdLib.ZSTD_freeDCtx(_prefixContext);
-        _context = _prefixContext = 0;
+        if (_streamContext != 0)
+            ZstdLib.ZSTD_freeDCtx(_streamContext);
+        _context = _streamContext = 0;
     }
 }
 

@@ -81,7 +81,7 @@ public sealed class ZstdPrefixTests
         // The output must not move between calls (the library checks): pinned, as the store's native buffers are.
         var destination = GC.AllocateUninitializedArray<byte>(plain.Length, pinned: true);
         const int wanted = 2_500_000, piece = 40_000;
-        Assert.True(decompressor.TryBeginPrefix());
+        Assert.True(decompressor.TryBeginStream());
         var buffer = new byte[piece]; // one piece buffer, reused: the decoder keeps what it needs of a partial block
         int offset = 0, asked = 0, decoded = 0;
         while (decoded == 0)
@@ -89,7 +89,7 @@ public sealed class ZstdPrefixTests
             int length = Math.Min(piece, stored.Length - offset);
             stored.AsSpan(offset, length).CopyTo(buffer);
             offset += length;
-            decoded = decompressor.ContinuePrefix(buffer.AsSpan(0, length), destination, wanted, lastPiece: offset == stored.Length);
+            decoded = decompressor.ContinueStream(buffer.AsSpan(0, length), destination, wanted, lastPiece: offset == stored.Length);
             asked += decoded == 0 ? 1 : 0;
         }
         Assert.True(asked > 3, $"asked for more only {asked} times");
@@ -104,14 +104,14 @@ public sealed class ZstdPrefixTests
         var (plain, stored) = Frame();
         using var decompressor = new ZstdDecompressor();
         var destination = GC.AllocateUninitializedArray<byte>(plain.Length, pinned: true);
-        Assert.True(decompressor.TryBeginPrefix());
+        Assert.True(decompressor.TryBeginStream());
         int half = stored.Length / 2;
-        Assert.Equal(0, decompressor.ContinuePrefix(stored.AsSpan(0, half), destination, plain.Length, lastPiece: false));
-        Assert.Equal(plain.Length, decompressor.ContinuePrefix(stored.AsSpan(half), destination, plain.Length, lastPiece: true));
+        Assert.Equal(0, decompressor.ContinueStream(stored.AsSpan(0, half), destination, plain.Length, lastPiece: false));
+        Assert.Equal(plain.Length, decompressor.ContinueStream(stored.AsSpan(half), destination, plain.Length, lastPiece: true));
         Assert.Equal(plain, destination);
 
-        Assert.True(decompressor.TryBeginPrefix());
-        Assert.Equal(0, decompressor.ContinuePrefix(stored.AsSpan(0, half), destination, plain.Length, lastPiece: false));
-        Assert.Equal(-1, decompressor.ContinuePrefix([], destination, plain.Length, lastPiece: true));
+        Assert.True(decompressor.TryBeginStream());
+        Assert.Equal(0, decompressor.ContinueStream(stored.AsSpan(0, half), destination, plain.Length, lastPiece: false));
+        Assert.Equal(-1, decompressor.ContinueStream([], destination, plain.Length, lastPiece: true));
     }
 }

@@ -1,7 +1,6 @@
 using Kernel.Update.Rollback.Restore.Block;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Fingerprints;
-using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Chunking;
 using Kernel.Update.Rollback.Store.Manifests;
 using Kernel.Update.Rollback.Store.Packs;
@@ -119,8 +118,7 @@ public sealed class HotPathAllocationTests
         });
         AssertWithinBudget("pack write", written, Data.Length / AllocationMeter.Megabyte);
 
-        var records = packs.Select(p => new PackRecord { Id = p.Id, Length = p.Length, Chunks = p.Chunks, IndexSha256 = p.IndexSha256 }).ToList();
-        var index = ChunkIndex.Build(records, [.. packs.Select(p => PackIndexFile.Read(layout.IndexPath(p.Id), p.IndexSha256, p.Length))]);
+        var index = TestPacks.Index(layout, packs);
         using var reader = new ChunkReader(layout, index);
         byte[] destination = new byte[Chunking.MaxSize];
         long read = AllocationMeter.OnThisThread(() =>

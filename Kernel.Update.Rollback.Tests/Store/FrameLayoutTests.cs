@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Kernel.Update.Rollback.Store;
-using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Packs;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 
@@ -23,17 +22,7 @@ public sealed class FrameLayoutTests
     private static (ChunkIndex Index, StoreLayout Layout) Write(TempDirectory directory, IReadOnlyList<Written> chunks, int target = 1 << 20)
     {
         var layout = new StoreLayout(directory.Combine("store"));
-        RecoveryStore.Initialize(layout);
-        using var writer = new PackWriter(layout);
-        using (var frame = new FrameBuilder(writer, compressionLevel: 3, maxChunkLength: 256 << 10, targetLength: target))
-        {
-            foreach (var chunk in chunks)
-                frame.Add(chunk.Hash, chunk.Data, chunk.Key);
-            frame.Flush();
-        }
-        var packs = writer.Complete();
-        var records = packs.Select(p => new PackRecord { Id = p.Id, Length = p.Length, Chunks = p.Chunks, IndexSha256 = p.IndexSha256 }).ToList();
-        return (ChunkIndex.Build(records, [.. packs.Select(p => PackIndexFile.Read(layout.IndexPath(p.Id), p.IndexSha256, p.Length))]), layout);
+        return (TestPacks.Write(layout, chunks.Select(c => (c.Hash, c.Data, c.Key)), target), layout);
     }
 
     private static void AssertReadsBack(ChunkIndex index, StoreLayout layout, IEnumerable<Written> chunks)

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using Kernel.Update.Rollback.Store;
-using Kernel.Update.Rollback.Store.Catalog;
-using Kernel.Update.Rollback.Store.Packs;
 using Kernel.Update.Rollback.Tests.Infrastructure;
 
 namespace Kernel.Update.Rollback.Tests.Store;
@@ -13,17 +11,7 @@ public sealed class FramePrefixReadTests
     private static (ChunkReader Reader, byte[] Plain) OneFrame(TempDirectory directory, byte[][] chunks)
     {
         var layout = new StoreLayout(directory.Combine("store"));
-        RecoveryStore.Initialize(layout);
-        using var writer = new PackWriter(layout);
-        using (var frame = new FrameBuilder(writer, compressionLevel: 3, maxChunkLength: 256 << 10))
-        {
-            foreach (var chunk in chunks)
-                frame.Add(Hash256.Read(SHA256.HashData(chunk)), chunk);
-            frame.Flush();
-        }
-        var packs = writer.Complete();
-        var records = packs.Select(p => new PackRecord { Id = p.Id, Length = p.Length, Chunks = p.Chunks, IndexSha256 = p.IndexSha256 }).ToList();
-        var index = ChunkIndex.Build(records, [.. packs.Select(p => PackIndexFile.Read(layout.IndexPath(p.Id), p.IndexSha256, p.Length))]);
+        var index = TestPacks.Write(layout, chunks.Select(c => (Hash256.Read(SHA256.HashData(c)), c, 0L)));
         Assert.Single(index.FramesOf(0).ToArray());
         return (new ChunkReader(layout, index), [.. chunks.SelectMany(c => c)]);
     }

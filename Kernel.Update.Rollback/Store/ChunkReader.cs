@@ -20,7 +20,7 @@ public sealed class ChunkReader : IChunkSource
     private readonly SafeFileHandle?[] _handles;
     // Native memory, freed on Dispose (see FrameBuilder): frames are up to 4 MiB plain. The stored bytes of a zstd frame
     // pass through _input a piece at a time; _stored holds a whole stored frame only where the library cannot stream
-    // into the frame buffer (see ZstdDecompressor.TryBeginPrefix).
+    // into the frame buffer (see ZstdDecompressor.TryBeginStream).
     private AlignedBuffer? _head;
     private AlignedBuffer? _input;
     private AlignedBuffer? _stored;
@@ -135,7 +135,7 @@ public sealed class ChunkReader : IChunkSource
             decoded = plainWanted;
             return null;
         }
-        if (_decompressor.TryBeginPrefix(frame.Codec))
+        if (_decompressor.TryBeginStream(frame.Codec))
         {
             Grow(ref _input, InputPiece, minimum: InputPiece);
             for (int offset = 0; decoded == 0;)
@@ -145,7 +145,7 @@ public sealed class ChunkReader : IChunkSource
                 if (ReadAt(packOrdinal, frame, piece, frame.HeadLength + offset) is { } pieceProblem)
                     return pieceProblem;
                 offset += length;
-                decoded = _decompressor.ContinuePrefix(piece, plain, plainWanted, lastPiece: offset == frame.StoredLength);
+                decoded = _decompressor.ContinueStream(piece, plain, plainWanted, lastPiece: offset == frame.StoredLength);
             }
         }
         else

@@ -56,12 +56,12 @@ public sealed class FrameDecompressor : IDisposable
     }
 
     /// <summary>Begins a zstd frame's decode fed a piece of its stored bytes at a time as they are read
-    /// (<see cref="ZstdDecompressor.TryBeginPrefix"/>); false when the frame must be decoded whole at once.</summary>
-    public bool TryBeginPrefix(ChunkCodec codec) => codec == ChunkCodec.Zstd && _decompressor.TryBeginPrefix();
+    /// (<see cref="ZstdDecompressor.TryBeginStream"/>); false when the frame must be decoded whole at once.</summary>
+    public bool TryBeginStream(ChunkCodec codec) => codec == ChunkCodec.Zstd && _decompressor.TryBeginStream();
 
-    /// <inheritdoc cref="ZstdDecompressor.ContinuePrefix"/>
-    public int ContinuePrefix(ReadOnlySpan<byte> piece, Span<byte> destination, int wanted, bool lastPiece) =>
-        _decompressor.ContinuePrefix(piece, destination, wanted, lastPiece);
+    /// <inheritdoc cref="ZstdDecompressor.ContinueStream"/>
+    public int ContinueStream(ReadOnlySpan<byte> piece, Span<byte> destination, int wanted, bool lastPiece) =>
+        _decompressor.ContinueStream(piece, destination, wanted, lastPiece);
 
     public void Dispose() => _decompressor.Dispose();
 }
