@@ -21,4 +21,9 @@ public enum OpenFlags
     Sync = 512,
     Path = 1024,
     Append = 2048,
+
+    /// <summary>O_NOATIME: reading does not update the access time, so taking a snapshot does not dirty the inodes
+    /// it reads (nor make the next syncfs write them). Only the owner or CAP_FOWNER may ask; for anyone else the
+    /// open is retried without it (as GNU tar's --atime-preserve=system does).</summary>
+    NoAccessTime = 4096,
 }

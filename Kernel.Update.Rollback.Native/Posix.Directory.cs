@@ -17,13 +17,19 @@ public static unsafe partial class Posix
     }
 
     /// <summary>
-    /// Like <see cref="ReadDirectory(string, List{string})"/> for an open directory. Reads through a fresh
-    /// descriptor of the same directory (openat "."), so the caller's handle keeps its offset and stays usable.
+    /// Like <see cref="ReadDirectory(string, List{string})"/> for an open directory, read through the caller's own
+    /// descriptor from its start (rewound first), so the flags it was opened with hold (O_NOATIME, say) and a walk
+    /// pays no second open per directory. The handle stays usable for *at calls, which ignore the offset; two
+    /// threads must not list the same handle at once.
     /// </summary>
     public static void ReadDirectory(SafeFileHandle directory, List<string> names)
     {
-        using var dir = OpenAt(directory, ".", OpenFlags.ReadOnly | OpenFlags.Directory);
-        ReadNames(dir, null, names);
+        using (var lease = new FdLease(directory))
+        {
+            if (Libc.lseek(lease.Fd, 0, Libc.SEEK_SET) < 0)
+                ThrowHelper.ThrowLast("lseek", null, "rewinding a directory to list it");
+        }
+        ReadNames(directory, null, names);
     }
 
     private static void ReadNames(SafeFileHandle dir, string? path, List<string> names)

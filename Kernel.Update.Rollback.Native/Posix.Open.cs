@@ -57,6 +57,11 @@ public static unsafe partial class Posix
                 int errno = LastErrno;
                 if (errno == (int)Errno.EINTR)
                     continue;
+                if (errno == (int)Errno.EPERM && (how.flags & Libc.O_NOATIME) != 0)
+                {
+                    how.flags &= ~(ulong)Libc.O_NOATIME; // as in OpenCore: not ours to keep the access time of
+                    continue;
+                }
                 if (errno == (int)Errno.ENOSYS)
                 {
                     s_noOpenAt2 = true;
@@ -106,8 +111,14 @@ public static unsafe partial class Posix
                 int fd = Libc.openat(dirfd, s, oflags, mode & Libc.ALLPERMS);
                 if (fd >= 0)
                     return new SafeFileHandle(fd, ownsHandle: true);
-                if (!Interrupted) // open on a FIFO or a network file system can be interrupted
-                    ThrowHelper.ThrowLast("openat", path);
+                int errno = LastErrno;
+                if (errno == (int)Errno.EPERM && (oflags & Libc.O_NOATIME) != 0)
+                {
+                    oflags &= ~Libc.O_NOATIME; // not the owner and no CAP_FOWNER: read with the access time updated
+                    continue;
+                }
+                if (errno != (int)Errno.EINTR) // open on a FIFO or a network file system can be interrupted
+                    ThrowHelper.ThrowNative("openat", path, errno);
             }
         }
     }
@@ -117,7 +128,7 @@ public static unsafe partial class Posix
     {
         const OpenFlags Access = OpenFlags.ReadOnly | OpenFlags.WriteOnly | OpenFlags.ReadWrite;
         const OpenFlags Known = Access | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.Truncate | OpenFlags.NoFollow
-            | OpenFlags.Directory | OpenFlags.Direct | OpenFlags.Sync | OpenFlags.Path | OpenFlags.Append;
+            | OpenFlags.Directory | OpenFlags.Direct | OpenFlags.Sync | OpenFlags.Path | OpenFlags.Append | OpenFlags.NoAccessTime;
 
         if ((flags & ~Known) != 0)
             throw new ArgumentOutOfRangeException(nameof(flags), flags, "Unknown OpenFlags bits.");
@@ -140,6 +151,7 @@ public static unsafe partial class Posix
         if ((flags & OpenFlags.Sync) != 0) o |= Libc.O_SYNC;
         if ((flags & OpenFlags.Path) != 0) o |= Libc.O_PATH;
         if ((flags & OpenFlags.Append) != 0) o |= Libc.O_APPEND;
+        if ((flags & OpenFlags.NoAccessTime) != 0) o |= Libc.O_NOATIME;
         return o;
     }
 }

@@ -44,6 +44,24 @@ public static class Facilities
         return null;
     });
 
+    private static readonly Lazy<string?> NoAccessTimes = new(ProbeAccessTimes);
+
+    /// <summary>Null when reading a file in the temporary directory moves its access time (relatime or strictatime,
+    /// given an access time older than the modification); otherwise why not (noatime, say).</summary>
+    public static string? AccessTimesNotUpdatedReason => NoAccessTimes.Value;
+
+    private static string? ProbeAccessTimes()
+    {
+        using var dir = new TempDirectory(prefix: "kur-atime-probe-");
+        string file = dir.Combine("probe");
+        File.WriteAllText(file, "probe");
+        var old = new DateTime(2000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        File.SetLastAccessTimeUtc(file, old);
+        File.ReadAllBytes(file);
+        return File.GetLastAccessTimeUtc(file) != old ? null
+            : $"the file system of {System.IO.Path.GetTempPath()} does not update access times on reads (mounted noatime?)";
+    }
+
     public static bool HasTool(string name) => FindTool(name) is not null;
 
     /// <summary>The tools of the list that are missing (empty when all are present).</summary>

@@ -26,3 +26,6 @@ public sealed class MinbaseFactAttribute() : FactRequiringAttribute(MinbaseTree.
 
 /// <summary>A fact that needs the tree-comparison tools (bsdtar, getfattr, find); not root.</summary>
 public sealed class TreeCompareFactAttribute() : FactRequiringAttribute(TreeComparer.SkipReason);
+
+/// <summary>A fact that needs reads to move access times where tests make their files (not a noatime mount).</summary>
+public sealed class AccessTimeFactAttribute() : FactRequiringAttribute(Facilities.AccessTimesNotUpdatedReason);

@@ -40,7 +40,7 @@ internal sealed class ContentReader : IDisposable
         SafeFileHandle handle;
         try
         {
-            handle = Posix.Open(work.AbsolutePath, OpenFlags.ReadOnly | OpenFlags.NoFollow);
+            handle = Posix.Open(work.AbsolutePath, OpenFlags.ReadOnly | OpenFlags.NoFollow | OpenFlags.NoAccessTime);
         }
         catch (NativeException e)
         {

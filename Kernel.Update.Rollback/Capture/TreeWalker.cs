@@ -215,7 +215,8 @@ internal sealed class TreeWalker : IDisposable
     }
 
     /// <summary>Opens a directory (by name in its open parent, without following a symlink: one swapped in while we
-    /// walk is refused, not followed; by path for the root) and lists its names in ordinal order.</summary>
+    /// walk is refused, not followed; by path for the root) and lists its names in ordinal order. The access time is
+    /// left alone: a snapshot should not change what it captures, nor give the next syncfs inodes to write.</summary>
     private SafeFileHandle OpenAndList(string absolute, SafeFileHandle? parent, string? name, out List<string> names)
     {
         names = [];
@@ -223,8 +224,8 @@ internal sealed class TreeWalker : IDisposable
         try
         {
             directory = parent is null
-                ? Posix.OpenDirectory(absolute)
-                : Posix.OpenAt(parent, name!, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow);
+                ? Posix.Open(absolute, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoAccessTime)
+                : Posix.OpenAt(parent, name!, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.NoAccessTime);
         }
         catch (NativeException e)
         {

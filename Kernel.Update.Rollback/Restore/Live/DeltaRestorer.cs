@@ -156,7 +156,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             SafeFileHandle from;
             try
             {
-                from = Posix.OpenAt(dir, name, OpenFlags.ReadOnly | OpenFlags.NoFollow);
+                from = Posix.OpenAt(dir, name, OpenFlags.ReadOnly | OpenFlags.NoFollow | OpenFlags.NoAccessTime);
             }
             catch (NativeException)
             {

@@ -108,7 +108,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
             CompareMetadata(plan, entry, status, directory, name, tree);
             if (entry.Kind == EntryKind.Directory)
             {
-                using var child = Posix.OpenBeneath(directory, name, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow, 0,
+                using var child = Posix.OpenBeneath(directory, name, OpenFlags.ReadOnly | OpenFlags.Directory | OpenFlags.NoFollow | OpenFlags.NoAccessTime, 0,
                     ResolveFlags.Beneath | ResolveFlags.NoSymlinks);
                 CompareDirectory(plan, tree, entry.Path, child, children, depth + 1);
             }
@@ -182,7 +182,7 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
     {
         if (entry.IsSparse)
             return false; // rare: rewrite rather than map holes
-        using var file = Posix.OpenAt(directory, name, OpenFlags.ReadOnly | OpenFlags.NoFollow);
+        using var file = Posix.OpenAt(directory, name, OpenFlags.ReadOnly | OpenFlags.NoFollow | OpenFlags.NoAccessTime);
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(4 * chunking.MaxSize, 1 << 20));
         try
         {
