@@ -17,9 +17,11 @@ public static class ManifestComparer
         // Live names the target lacks, topmost only: a directory goes with everything in it (so does one that is
         // something else in the target; that one is removed and reported below).
         var removed = new HashSet<string>(StringComparer.Ordinal);
+        // Looked up by span: a path's every ancestor is asked about, and a substring for each would be most of the work.
+        var removedLookup = removed.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var entry in live.Entries)
         {
-            if (entry.Path.Length == 0 || UnderAny(removed, entry.Path))
+            if (entry.Path.Length == 0 || UnderAny(removedLookup, entry.Path))
                 continue;
             var wanted = target.Find(entry.Path);
             if (wanted is not null && SameKind(entry, wanted))
@@ -33,9 +35,10 @@ public static class ManifestComparer
 
         // Target entries in order (parents first): a directory that must be made anew brings its whole subtree.
         var recreated = new HashSet<string>(StringComparer.Ordinal);
+        var recreatedLookup = recreated.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var wanted in target.Entries)
         {
-            if (wanted.Path.Length > 0 && recreated.Contains(Parent(wanted.Path)))
+            if (wanted.Path.Length > 0 && recreatedLookup.Contains(Parent(wanted.Path)))
             {
                 Recreate(plan, recreated, wanted);
                 continue;
@@ -111,17 +114,19 @@ public static class ManifestComparer
         return true;
     }
 
-    private static bool UnderAny(HashSet<string> directories, string path)
+    private static bool UnderAny(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> directories, string path)
     {
+        if (directories.Set.Count == 0)
+            return false;
         for (int slash = path.LastIndexOf('/'); slash > 0; slash = path.LastIndexOf('/', slash - 1))
-            if (directories.Contains(path[..slash]))
+            if (directories.Contains(path.AsSpan(0, slash)))
                 return true;
         return false;
     }
 
-    private static string Parent(string path)
+    private static ReadOnlySpan<char> Parent(string path)
     {
         int slash = path.LastIndexOf('/');
-        return slash < 0 ? "" : path[..slash];
+        return slash < 0 ? [] : path.AsSpan(0, slash);
     }
 }

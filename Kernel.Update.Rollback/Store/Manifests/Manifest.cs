@@ -5,6 +5,13 @@ public sealed class Manifest
 {
     public Manifest(List<ManifestEntry> entries) => Entries = entries;
 
+    /// <param name="byPath">every entry by path, as the decoder built it while checking the names.</param>
+    internal Manifest(List<ManifestEntry> entries, Dictionary<string, ManifestEntry> byPath)
+    {
+        Entries = entries;
+        _byPath = byPath;
+    }
+
     public List<ManifestEntry> Entries { get; }
 
     private Dictionary<string, ManifestEntry>? _byPath;

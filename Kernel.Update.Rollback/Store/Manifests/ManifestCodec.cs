@@ -128,13 +128,11 @@ public static class ManifestCodec
         if (count > reader.Remaining / MinEntryBytes)
             throw new FormatException($"{count} entries cannot fit in {reader.Remaining} bytes");
         var entries = new List<ManifestEntry>(count);
-        var directories = new HashSet<string>(StringComparer.Ordinal);
-        var linkable = new HashSet<string>(count, StringComparer.Ordinal);
-        var seen = new HashSet<string>(count, StringComparer.Ordinal);
-        // Parents and hard-link targets are looked up by span: no substring per entry, and a hard link's target is
-        // the first name's own string.
-        var directoryLookup = directories.GetAlternateLookup<ReadOnlySpan<char>>();
-        var linkableLookup = linkable.GetAlternateLookup<ReadOnlySpan<char>>();
+        // One table of the names so far answers every check (listed twice? parent an earlier directory? hard link to
+        // an earlier file?) and is the finished manifest's lookup by path. Parents and hard-link targets are looked up
+        // by span: no substring per entry, and a hard link's target is the first name's own string.
+        var byPath = new Dictionary<string, ManifestEntry>(count, StringComparer.Ordinal);
+        var byPathSpan = byPath.GetAlternateLookup<ReadOnlySpan<char>>();
         string previous = "";
         for (int i = 0; i < count; i++)
         {
@@ -146,9 +144,10 @@ public static class ManifestCodec
                 throw new FormatException($"entry '{path}' has unknown kind {(byte)kind}");
             if (!EntryPath.IsValid(path))
                 throw new FormatException($"entry name '{path.Replace("\0", "\\0")}' is not a safe relative path");
-            if (i == 0 ? path.Length != 0 || kind != EntryKind.Directory : path.Length == 0 || !directoryLookup.Contains(ParentOf(path)))
+            if (i == 0 ? path.Length != 0 || kind != EntryKind.Directory
+                : path.Length == 0 || !byPathSpan.TryGetValue(ParentOf(path), out var parent) || parent.Kind != EntryKind.Directory)
                 throw new FormatException($"entry '{path}' is not inside a directory listed before it");
-            if (!seen.Add(path))
+            if (byPath.ContainsKey(path))
                 throw new FormatException($"entry '{path}' is listed twice");
             var entry = new ManifestEntry
             {
@@ -166,9 +165,6 @@ public static class ManifestCodec
             };
             switch (kind)
             {
-                case EntryKind.Directory:
-                    directories.Add(path);
-                    break;
                 case EntryKind.Regular:
                     ReadContent(ref reader, entry);
                     break;
@@ -179,17 +175,15 @@ public static class ManifestCodec
                     break;
                 case EntryKind.HardLink:
                     int length = reader.ReadChars(MaxNameBytes, name);
-                    if (!linkableLookup.TryGetValue(name[..length], out string? first))
+                    if (!byPathSpan.TryGetValue(name[..length], out var first) || first.Kind is EntryKind.Directory or EntryKind.HardLink)
                         throw new FormatException($"hard link '{path}' points to '{name[..length].ToString()}', which is not an earlier file");
-                    entry.LinkTarget = first;
+                    entry.LinkTarget = first.Path;
                     break;
                 case EntryKind.CharDevice:
                 case EntryKind.BlockDevice:
                     entry.RDev = reader.ReadUInt();
                     break;
             }
-            if (kind is not (EntryKind.Directory or EntryKind.HardLink))
-                linkable.Add(path);
             int xattrs = reader.ReadLength(4096);
             if (xattrs > 0)
             {
@@ -205,11 +199,12 @@ public static class ManifestCodec
                 entry.Xattrs = list;
             }
             entries.Add(entry);
+            byPath.Add(path, entry);
             previous = path;
         }
         if (!reader.End)
             throw new FormatException("trailing bytes after the last entry");
-        return new Manifest(entries);
+        return new Manifest(entries, byPath);
     }
 
     private static void ReadContent(ref VarintReader reader, ManifestEntry entry)
