@@ -40,11 +40,16 @@ public sealed class ChunkIndex
     }
 
     /// <summary>Builds the lookup from pack indexes already read and checked, <paramref name="indexes"/>[i] being <paramref name="packs"/>[i]'s.</summary>
-    public static ChunkIndex Build(IReadOnlyList<PackRecord> packs, IReadOnlyList<PackIndex> indexes)
+    /// <param name="only">just these chunks, or null for all: a rollback's validation proves a few hundred of a store's
+    /// many thousands, and a table of them all is a large-object allocation that can cost a full collection.</param>
+    public static ChunkIndex Build(IReadOnlyList<PackRecord> packs, IReadOnlyList<PackIndex> indexes, IReadOnlySet<Hash256>? only = null)
     {
         int total = 0;
-        foreach (var index in indexes)
-            total += index.Chunks.Length;
+        if (only is not null)
+            total = only.Count;
+        else
+            foreach (var index in indexes)
+                total += index.Chunks.Length;
         var locations = new Dictionary<Hash256, ChunkLocation>(total);
         var frames = new FrameInfo[packs.Count][];
         for (int ordinal = 0; ordinal < packs.Count; ordinal++)
@@ -53,7 +58,8 @@ public sealed class ChunkIndex
             frames[ordinal] = index.Frames;
             foreach (var chunk in index.Chunks)
                 // A chunk stored twice (a repack, or two packs of one interrupted history) is fine: first wins.
-                locations.TryAdd(chunk.Hash, new ChunkLocation(ordinal, chunk.Frame, chunk.OffsetInFrame, chunk.PlainLength));
+                if (only is null || only.Contains(chunk.Hash))
+                    locations.TryAdd(chunk.Hash, new ChunkLocation(ordinal, chunk.Frame, chunk.OffsetInFrame, chunk.PlainLength));
         }
         return new ChunkIndex(packs, frames, locations);
     }

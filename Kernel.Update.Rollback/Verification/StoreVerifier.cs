@@ -44,7 +44,7 @@ public sealed class StoreVerifier(string storeRoot)
         var points = pointId is null ? catalog.Points : [store.GetPoint(pointId)];
         report.PointsChecked = points.Count;
 
-        var (index, packIndexes) = LoadIndexes(catalog, report);
+        var (index, packIndexes) = LoadIndexes(catalog, report, only);
         if (only is not null)
         {
             // The caller proved the manifests when it read the chunk list from them; they are read here only to
@@ -71,7 +71,8 @@ public sealed class StoreVerifier(string storeRoot)
         return report;
     }
 
-    private (ChunkIndex Index, List<PackIndex> PackIndexes) LoadIndexes(CatalogDocument catalog, VerifyReport report)
+    /// <param name="only">the chunks to index, or null for all (<see cref="ChunkIndex.Build"/>).</param>
+    private (ChunkIndex Index, List<PackIndex> PackIndexes) LoadIndexes(CatalogDocument catalog, VerifyReport report, IReadOnlySet<Hash256>? only)
     {
         var good = new List<PackRecord>();
         var indexes = new List<PackIndex>();
@@ -92,7 +93,7 @@ public sealed class StoreVerifier(string storeRoot)
                 report.Problems.Add(new VerifyProblem(null, null, null, packPath, e.Message));
             }
         }
-        return (ChunkIndex.Build(good, indexes), indexes);
+        return (ChunkIndex.Build(good, indexes, only), indexes);
     }
 
     private static void CheckPackFile(PackRecord pack, string path)
@@ -181,8 +182,7 @@ public sealed class StoreVerifier(string storeRoot)
         var work = new List<(int Pack, int Frame, IndexedChunk[] Chunks)>();
         for (int pack = 0; pack < packIndexes.Count; pack++)
         {
-            var byFrame = (IndexedChunk[])packIndexes[pack].Chunks.Clone();
-            Array.Sort(byFrame, static (a, b) => a.Frame != b.Frame ? a.Frame.CompareTo(b.Frame) : a.OffsetInFrame.CompareTo(b.OffsetInFrame));
+            var byFrame = FramesTogether(packIndexes[pack].Chunks);
             int start = 0;
             while (start < byFrame.Length)
             {
@@ -191,7 +191,7 @@ public sealed class StoreVerifier(string storeRoot)
                 for (; end < byFrame.Length && byFrame[end].Frame == byFrame[start].Frame; end++)
                     wanted |= checkAll || needed.Contains(byFrame[end].Hash);
                 if (wanted)
-                    work.Add((pack, byFrame[start].Frame, byFrame[start..end]));
+                    work.Add((pack, byFrame[start].Frame, InOffsetOrder(byFrame[start..end])));
                 start = end;
             }
         }
@@ -235,9 +235,31 @@ public sealed class StoreVerifier(string storeRoot)
         return new Dictionary<Hash256, string>(bad);
     }
 
+    /// <summary>A pack's chunks with each frame's together, frames in order: as its writer lists them (then the array itself:
+    /// no copy of a whole pack's table, a large object, for the few frames a rollback proves), or sorted so.</summary>
+    private static IndexedChunk[] FramesTogether(IndexedChunk[] chunks)
+    {
+        for (int i = 1; i < chunks.Length; i++)
+            if (chunks[i].Frame < chunks[i - 1].Frame)
+            {
+                var sorted = (IndexedChunk[])chunks.Clone();
+                Array.Sort(sorted, static (a, b) => a.Frame.CompareTo(b.Frame));
+                return sorted;
+            }
+        return chunks;
+    }
+
+    /// <summary>One frame's chunks (a copy, sorted in place) in offset order: the index lists them as they came, which a
+    /// frame laid out small files first has reordered.</summary>
+    private static IndexedChunk[] InOffsetOrder(IndexedChunk[] frame)
+    {
+        Array.Sort(frame, static (a, b) => a.OffsetInFrame.CompareTo(b.OffsetInFrame));
+        return frame;
+    }
+
     /// <summary>Loads one frame (its first <paramref name="length"/> plain bytes at least) and checks its table against the
     /// index's chunks of it (in offset order); null when sound.</summary>
-    private string? CheckFrame(ChunkReader reader, ChunkIndex index, int pack, int frame, IndexedChunk[] chunks, int length)
+    private string? CheckFrame(ChunkReader reader, ChunkIndex index, int pack, int frame, ReadOnlySpan<IndexedChunk> chunks, int length)
     {
         if (!reader.TryLoadFramePrefix(pack, frame, length, out string? problem))
             return problem;
