@@ -38,7 +38,7 @@ public sealed class ChunkStageTests
                 RandomAccess.Write(file, new[] { (byte)(plain[10] ^ 0xFF) }, 10);
             Assert.False(stage.TryRead(chunks[0].Hash, back)); // damaged in the scratch: not trusted
 
-            using var source = stage.Over(new ChunkReader(store.Layout, store.Index));
+            using var source = stage.Over(() => new ChunkReader(store.Layout, store.Index));
             source.Read(chunks[0].Hash, back);
             Assert.Equal(plain, back); // from the packs instead
         }

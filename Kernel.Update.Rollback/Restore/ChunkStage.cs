@@ -83,17 +83,20 @@ public sealed class ChunkStage : IDisposable
         DiskSteps.DeleteFile(_path);
     }
 
-    /// <summary>A worker's source: the stage first, the packs for the rest.</summary>
-    public IChunkSource Over(ChunkReader packs) => new StagedSource(this, packs);
+    /// <summary>A worker's source: the stage first, the packs for the rest, opened (<paramref name="packs"/>) on the first
+    /// chunk not staged: a rollback whose chunks are all here never loads the store's chunk index.</summary>
+    public IChunkSource Over(Func<ChunkReader> packs) => new StagedSource(this, packs);
 
-    private sealed class StagedSource(ChunkStage stage, ChunkReader packs) : IChunkSource
+    private sealed class StagedSource(ChunkStage stage, Func<ChunkReader> open) : IChunkSource
     {
+        private ChunkReader? _packs;
+
         public void Read(in Hash256 hash, Span<byte> destination)
         {
             if (!stage.TryRead(hash, destination))
-                packs.Read(hash, destination);
+                (_packs ??= open()).Read(hash, destination);
         }
 
-        public void Dispose() => packs.Dispose();
+        public void Dispose() => _packs?.Dispose();
     }
 }

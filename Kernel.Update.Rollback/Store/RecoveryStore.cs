@@ -48,7 +48,24 @@ public sealed class RecoveryStore
         DurableFile.EnsureDirectory(layout.Temp);
     }
 
-    public ChunkIndex Index => _index ??= ChunkIndex.Load(Layout, Catalog.Packs);
+    /// <summary>Every committed chunk's location, read from the pack indexes on first use (by one thread: content workers
+    /// ask for it only when a chunk is not staged, possibly together).</summary>
+    public ChunkIndex Index
+    {
+        get
+        {
+            if (Volatile.Read(ref _index) is { } index)
+                return index;
+            lock (_indexLock)
+            {
+                if (_index is null)
+                    Volatile.Write(ref _index, ChunkIndex.Load(Layout, Catalog.Packs));
+                return _index;
+            }
+        }
+    }
+
+    private readonly Lock _indexLock = new();
 
     public RecoveryPointRecord? FindPoint(string id)
     {

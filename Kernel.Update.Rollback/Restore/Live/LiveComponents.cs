@@ -92,11 +92,8 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
         using var image = BlockImage.Open(component.Name, config.LocateBlock(component.Block!), writable: true, force);
         plan ??= image.Compare(BlockPlan.ImageOf(store.LoadManifest(point, component), component.Name), store.LoadFingerprints(component), cancellation);
         var index = store.Index; // loaded here, once, not by each worker
-        image.Write(plan, () =>
-        {
-            var packs = new ChunkReader(store.Layout, index);
-            return stage is null ? packs : stage.Over(packs);
-        }, cancellation);
+        image.Write(plan, () => stage is null ? new ChunkReader(store.Layout, index) : stage.Over(() => new ChunkReader(store.Layout, index)),
+            cancellation);
         Log.LiveBlockRestored(logger, component.Name, plan.Differing.Count, plan.Target.Chunks.Length);
         return plan;
     }
