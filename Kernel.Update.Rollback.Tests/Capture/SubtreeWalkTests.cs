@@ -52,6 +52,45 @@ public sealed class SubtreeWalkTests
         Assert.Equal(point.Components[0].Manifest, again.Components[0].Manifest);
     }
 
+    [Fact]
+    public void ADirectoryTooLargeForOnePieceIsSplitAndTheManifestIsTheSameByteForByte()
+    {
+        using var bed = StoreTestBed.WithOneTree();
+        string tree = bed.Live("tree");
+        // "big" holds nearly every name: with a previous snapshot it is described in place and its children are the pieces,
+        // and "big/s3" (deeper still, over the share) is split again.
+        for (int d = 1; d <= 6; d++)
+            for (int f = 0; f < (d == 3 ? 40 : 8); f++)
+            {
+                string dir = Path.Combine(tree, "big", $"s{d}", f % 2 == 0 ? "" : "odd");
+                Directory.CreateDirectory(dir);
+                File.WriteAllText(Path.Combine(dir, $"f{f}"), $"file {d}/{f}\n");
+            }
+        File.WriteAllText(Path.Combine(tree, "big", "plain"), "a file of the split directory itself\n");
+        File.WriteAllText(Path.Combine(tree, "top"), "a root file\n");
+        // Hard links across pieces, across a piece and a name described in place, and from the root.
+        Posix.Link(Path.Combine(tree, "big/s5/f0"), Path.Combine(tree, "big/s1/link-to-s5"));
+        Posix.Link(Path.Combine(tree, "big/plain"), Path.Combine(tree, "big/s2/link-to-plain"));
+        Posix.Link(Path.Combine(tree, "big/s3/odd/f1"), Path.Combine(tree, "top-link"));
+
+        var first = bed.Snapshot(); // no previous snapshot: only the root's children are pieces
+        var second = bed.Snapshot(); // split by the first one's counts
+
+        Assert.Equal(first.Components[0].Manifest, second.Components[0].Manifest);
+        var manifest = RecoveryStore.Open(bed.Store).LoadManifest(second, second.Components[0]);
+        Assert.Equal(EntryKind.Regular, manifest.Find("big/s1/link-to-s5")!.Kind); // s1 comes before s5
+        Assert.Equal("big/s1/link-to-s5", Link(manifest, "big/s5/f0"));
+        Assert.Equal("big/plain", Link(manifest, "big/s2/link-to-plain")); // "plain" sorts before "s2"
+        Assert.Equal("big/s3/odd/f1", Link(manifest, "top-link"));
+
+        // A change inside a piece of the split directory is seen, and the tree restores from that point.
+        File.WriteAllText(Path.Combine(tree, "big/s3/odd/f3"), "changed\n");
+        var third = bed.Snapshot();
+        Assert.NotEqual(second.Components[0].Manifest, third.Components[0].Manifest);
+        Assert.True(bed.LiveEquals(third, "tree"));
+        Assert.True(bed.Verify().Clean);
+    }
+
     private static string Link(Manifest manifest, string path)
     {
         var entry = manifest.Find(path)!;

@@ -131,10 +131,11 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     }
 
     /// <summary>
-    /// Walks the components on all cores: each component's root and its children first, then every child directory of
-    /// every component as one piece of work, largest first by the previous snapshot (a walk is one metadata system call
-    /// after another, so one large component alone would keep one core busy and the other idle), then each component's
-    /// pieces are put together in walk order. Their files to read are listed in component order.
+    /// Walks the components on all cores: each component's root and its children first (and the children of a directory
+    /// too large for one piece), then every other child directory of every component as one piece of work, largest first
+    /// by the previous snapshot (a walk is one metadata system call after another, so one large component alone would keep
+    /// one core busy and the other idle), then each component's pieces are put together in walk order. Their files to
+    /// read are listed in component order.
     /// </summary>
     private List<ComponentCapture> Walk(List<Component> components, RecoveryStore store, SnapshotRequest request,
         CancellationToken cancellation, out List<FileWork> work)
@@ -145,6 +146,7 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
         var subtrees = new List<(TreeWalker Top, TreeWalker.Subtree Subtree)>();
         try
         {
+            int previousEntries = 0;
             for (int i = 0; i < components.Count; i++)
             {
                 // A rollback's safety point compares with the rollback's target, already in memory, rather than reading the newest point's.
@@ -153,11 +155,15 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
                 captures[i] = new ComponentCapture(components[i], ResolveTree(components[i]));
                 works[i] = [];
                 walkers[i] = new TreeWalker(captures[i], previous, reference, works[i], request.Counters, logger);
-                foreach (var subtree in walkers[i].WalkTop(cancellation))
-                    subtrees.Add((walkers[i], subtree));
+                previousEntries += walkers[i].PreviousEntries;
             }
+            // No piece larger than half a worker's share: the largest-first schedule then ends within a few percent of even.
+            int splitAbove = previousEntries / (2 * Environment.ProcessorCount);
+            foreach (var walker in walkers)
+                foreach (var subtree in walker.WalkTop(splitAbove, cancellation))
+                    subtrees.Add((walker, subtree));
             subtrees.Sort(static (a, b) => b.Subtree.PreviousEntries.CompareTo(a.Subtree.PreviousEntries));
-            Workers.ForEach(subtrees, item => item.Subtree.Walk(item.Top.Root, cancellation), cancellation);
+            Workers.ForEach(subtrees, item => item.Subtree.Walk(cancellation), cancellation);
             foreach (var walker in walkers)
                 walker.Merge();
         }

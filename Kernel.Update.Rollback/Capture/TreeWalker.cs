@@ -16,6 +16,8 @@ namespace Kernel.Update.Rollback.Capture;
 /// A walk is one metadata system call after another, so it keeps one core busy: <see cref="WalkTop"/> describes the
 /// root and its children and leaves each child directory as a <see cref="Subtree"/> that any worker may walk, and
 /// <see cref="Merge"/> puts the results together in the order one sequential walk gives, hard links included.
+/// A child directory that held more names than a worker's fair share in the previous snapshot (usr/share: two thirds
+/// of the minbase tree) is not one piece but described here too, its own child directories the pieces, and so on down.
 /// </summary>
 internal sealed class TreeWalker : IDisposable
 {
@@ -29,9 +31,10 @@ internal sealed class TreeWalker : IDisposable
     private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
     private readonly List<string> _xattrNames = [];
     private readonly List<Subtree> _subtrees = [];
-    // Root children in order, each with the subtree walked under it (or null): the merge's order.
-    private readonly List<(ManifestEntry Entry, Subtree? Subtree)> _children = [];
-    private SafeFileHandle? _root;
+    // Root children in order, each with the subtree walked under it or its own children described here: the merge's order.
+    private readonly List<Node> _children = [];
+    // The root and every directory described here, open until the pieces under them are walked.
+    private readonly List<SafeFileHandle> _open = [];
     private ulong _device;
     private long _files, _reusedFiles, _dataBytes;
 
@@ -57,15 +60,16 @@ internal sealed class TreeWalker : IDisposable
         _logger = logger;
     }
 
-    /// <summary>A child directory of the component's root, walked on its own into its own lists.</summary>
+    /// <summary>A directory walked on its own, by any worker, into its own lists.</summary>
     public sealed class Subtree
     {
-        internal Subtree(TreeWalker walker, string relative, string absolute, string name, int previousEntries)
+        internal Subtree(TreeWalker walker, string relative, string absolute, string name, SafeFileHandle parent, int previousEntries)
         {
             Walker = walker;
             Relative = relative;
             Absolute = absolute;
             Name = name;
+            Parent = parent;
             PreviousEntries = previousEntries;
         }
 
@@ -74,16 +78,31 @@ internal sealed class TreeWalker : IDisposable
         internal string Absolute { get; }
         internal string Name { get; }
 
+        /// <summary>Its directory's handle, held open by the walker that described it.</summary>
+        internal SafeFileHandle Parent { get; }
+
         /// <summary>How many names the previous snapshot had under it: the largest go first.</summary>
         public int PreviousEntries { get; }
 
         /// <summary>Walks the subtree (thread-safe: each subtree has its own walker; they share only read-only state).</summary>
-        public void Walk(SafeFileHandle root, CancellationToken cancellation) => Walker.VisitDirectory(Relative, Absolute, root, Name, cancellation);
+        public void Walk(CancellationToken cancellation) => Walker.VisitDirectory(Relative, Absolute, Parent, Name, cancellation);
     }
 
-    /// <summary>Describes the root and its children; returns the child directories to walk, each with
-    /// <see cref="Subtree.Walk"/>, before <see cref="Merge"/>. The root stays open until then.</summary>
-    public IReadOnlyList<Subtree> WalkTop(CancellationToken cancellation)
+    /// <summary>A name described by <see cref="WalkTop"/>: a directory's is either a piece to walk or described here in turn.</summary>
+    private sealed class Node(ManifestEntry entry)
+    {
+        public ManifestEntry Entry { get; } = entry;
+        public Subtree? Piece { get; set; }
+        public List<Node>? Children { get; set; }
+    }
+
+    /// <summary>How many names the previous snapshot (or the reference) had, for the caller's share of work per worker.</summary>
+    public int PreviousEntries => (_previous ?? _reference)?.Entries.Count ?? 0;
+
+    /// <summary>Describes the root and its children, and the children of any directory that held more than
+    /// <paramref name="splitAbove"/> names in the previous snapshot; returns the other directories to walk, each with
+    /// <see cref="Subtree.Walk"/>, before <see cref="Merge"/>. The directories described stay open until then.</summary>
+    public IReadOnlyList<Subtree> WalkTop(int splitAbove, CancellationToken cancellation)
     {
         string root = _component.AbsoluteRoot;
         if (!Posix.TryLStat(root, out var status))
@@ -93,42 +112,66 @@ internal sealed class TreeWalker : IDisposable
         _device = status.Device;
         _entries.Add(Describe("", root, status, null, null));
         var counts = PreviousCounts();
-        _root = OpenAndList(root, null, null, out var names);
-        foreach (string child in names)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            if (VisitChild(_root, "", root, child) is not { } visited)
-                continue;
-            Subtree? subtree = null;
-            if (visited.Directory)
-            {
-                var walker = new TreeWalker(_component, _previous, _reference, [], [], _counters, _logger) { _device = _device };
-                subtree = new Subtree(walker, visited.Entry.Path, root + "/" + child, child, counts.GetValueOrDefault(child));
-                _subtrees.Add(subtree);
-            }
-            _children.Add((visited.Entry, subtree));
-        }
+        var handle = OpenAndList(root, null, null, out var names);
+        _open.Add(handle);
+        Describe(handle, "", root, names, _children, counts, Math.Max(splitAbove, 1), cancellation);
         return _subtrees;
     }
 
-    /// <summary>The root held open for the subtrees' walks.</summary>
-    public SafeFileHandle Root => _root ?? throw new InvalidOperationException("WalkTop first");
+    private void Describe(SafeFileHandle directory, string relative, string absolute, List<string> names, List<Node> into,
+        Dictionary<string, int> counts, int splitAbove, CancellationToken cancellation)
+    {
+        foreach (string child in names)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (VisitChild(directory, relative, absolute, child) is not { } visited)
+                continue;
+            var node = new Node(visited.Entry);
+            into.Add(node);
+            if (!visited.Directory)
+                continue;
+            string childAbsolute = absolute + "/" + child;
+            int previous = counts.GetValueOrDefault(visited.Entry.Path);
+            if (previous > splitAbove)
+            {
+                var handle = OpenAndList(childAbsolute, directory, child, out var inner);
+                _open.Add(handle);
+                node.Children = [];
+                Describe(handle, visited.Entry.Path, childAbsolute, inner, node.Children, counts, splitAbove, cancellation);
+                continue;
+            }
+            var walker = new TreeWalker(_component, _previous, _reference, [], [], _counters, _logger) { _device = _device };
+            node.Piece = new Subtree(walker, visited.Entry.Path, childAbsolute, child, directory, previous);
+            _subtrees.Add(node.Piece);
+        }
+    }
 
-    /// <summary>Names under each child of the root in the previous snapshot (or the reference), to schedule the largest first.</summary>
+    /// <summary>Names under each directory of the previous snapshot (or the reference) down to <see cref="SplitDepth"/>, to
+    /// split the largest and schedule the largest pieces first.</summary>
     private Dictionary<string, int> PreviousCounts()
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var manifest = _previous ?? _reference;
         if (manifest is null)
             return counts;
+        var byPrefix = counts.GetAlternateLookup<ReadOnlySpan<char>>();
         foreach (var entry in manifest.Entries)
         {
-            int slash = entry.Path.IndexOf('/');
-            if (slash > 0)
-                CollectionsMarshal.GetValueRefOrAddDefault(counts, entry.Path[..slash], out _)++;
+            var path = entry.Path.AsSpan();
+            int depth = 0;
+            for (int i = 1; i < path.Length && depth < SplitDepth; i++)
+            {
+                if (path[i] != '/')
+                    continue;
+                CollectionsMarshal.GetValueRefOrAddDefault(byPrefix, path[..i], out _)++; // a string only per directory
+                depth++;
+            }
         }
         return counts;
     }
+
+    // Deeper directories are never split: their pieces would be small anyway.
+    private const int SplitDepth = 4;
 
     /// <summary>
     /// Puts the walk together in the order of one sequential walk: the root, then each child followed by its subtree,
@@ -143,12 +186,7 @@ internal sealed class TreeWalker : IDisposable
         var dropped = new HashSet<ManifestEntry>(ReferenceEqualityComparer.Instance);
         var merged = new List<ManifestEntry>(_entries.Count + _subtrees.Sum(static s => s.Walker._entries.Count));
         merged.AddRange(_entries); // the root
-        foreach (var (entry, subtree) in _children)
-        {
-            merged.Add(entry);
-            if (subtree is not null)
-                merged.AddRange(subtree.Walker._entries);
-        }
+        Flatten(_children, merged);
         long files = _files, reused = _reusedFiles, data = _dataBytes;
         foreach (var subtree in _subtrees)
         {
@@ -183,9 +221,8 @@ internal sealed class TreeWalker : IDisposable
         _entries.Clear();
         _entries.AddRange(merged);
         var work = new List<FileWork>(_work);
-        foreach (var (_, subtree) in _children)
-            if (subtree is not null)
-                work.AddRange(subtree.Walker._work);
+        foreach (var subtree in _subtrees) // in walk order, as described
+            work.AddRange(subtree.Walker._work);
         _work.Clear();
         // A dropped regular file was either to be read (it leaves the work) or reused (it leaves the reused count).
         foreach (var entry in dropped)
@@ -208,10 +245,24 @@ internal sealed class TreeWalker : IDisposable
         Dispose();
     }
 
+    /// <summary>Each name followed by its piece's names or, for a directory described here, its own children in turn.</summary>
+    private static void Flatten(List<Node> nodes, List<ManifestEntry> merged)
+    {
+        foreach (var node in nodes)
+        {
+            merged.Add(node.Entry);
+            if (node.Piece is not null)
+                merged.AddRange(node.Piece.Walker._entries);
+            else if (node.Children is not null)
+                Flatten(node.Children, merged);
+        }
+    }
+
     public void Dispose()
     {
-        _root?.Dispose();
-        _root = null;
+        foreach (var handle in _open)
+            handle.Dispose();
+        _open.Clear();
     }
 
     /// <summary>Opens a directory (by name in its open parent, without following a symlink: one swapped in while we
