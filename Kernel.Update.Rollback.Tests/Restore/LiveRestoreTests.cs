@@ -88,7 +88,11 @@ public sealed class LiveRestoreTests
         new Snapshotter(bed.Config, NullLogger.Instance).Create(new SnapshotRequest("safety", RecoveryPointReason.PreRollback, ["app"])
         {
             QuickCheckAgainst = new Dictionary<string, Manifest> { ["app"] = target },
-            Written = written,
+            ContentRead = manifests =>
+            {
+                foreach (var (name, manifest) in manifests)
+                    written[name] = manifest;
+            },
         });
         var compared = ManifestComparer.Compare(written["app"], target);
 

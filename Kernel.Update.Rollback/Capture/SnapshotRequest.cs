@@ -23,9 +23,11 @@ public sealed record SnapshotRequest(string? Name, RecoveryPointReason Reason, I
     /// fingerprint equals the target's keeps the target's identity unhashed (see Store.Fingerprints.ChunkFingerprints).</summary>
     public IReadOnlyDictionary<string, ChunkFingerprints>? QuickCheckFingerprints { get; init; }
 
-    /// <summary>When set, receives each component's manifest as written, by component name (a rollback compares
-    /// its safety point with its target without reading the manifests back).</summary>
-    public Dictionary<string, Manifest>? Written { get; init; }
+    /// <summary>When set, called with each component's manifest, by component name, as soon as every file is read and
+    /// before the point is committed (the manifests are written as given and must not be changed): a rollback compares
+    /// its safety point with its target without reading the manifests back, and starts proving the chunks it will write
+    /// while the point is committed. Called on the snapshotting thread; the commit waits for it to return.</summary>
+    public Action<IReadOnlyDictionary<string, Manifest>>? ContentRead { get; init; }
 
     /// <summary>What the same catalog commit that adds the point also records about the update in progress.</summary>
     public UpdateMark Update { get; init; }

@@ -92,8 +92,12 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
                 Reason = request.Reason,
                 Created = DateTimeOffset.UtcNow,
             };
+            var manifests = new Dictionary<string, Manifest>(captures.Count, StringComparer.Ordinal);
             foreach (var capture in captures)
-                point.Components.Add(WriteManifest(store, capture, blocks.Find(b => b.Capture == capture), request.Written));
+                manifests.Add(capture.Component.Name, new Manifest(capture.Entries));
+            request.ContentRead?.Invoke(manifests);
+            foreach (var capture in captures)
+                point.Components.Add(WriteManifest(store, capture, manifests[capture.Component.Name], blocks.Find(b => b.Capture == capture)));
             DiskSteps.FsyncDirectory(layout.Manifests);
             for (int i = 0; i < captures.Count; i++)
                 if (captures[i].Component.IsTree)
@@ -321,10 +325,8 @@ public sealed class Snapshotter(RollbackConfig config, ILogger logger)
     /// <summary>Where <c>restore --to DIR</c> puts a block component's image: its configured name under DIR.</summary>
     private static string BlockExportPath(string block) => block.TrimStart('/');
 
-    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture, BlockCapture? block, Dictionary<string, Manifest>? written)
+    private ComponentSnapshotRecord WriteManifest(RecoveryStore store, ComponentCapture capture, Manifest manifest, BlockCapture? block)
     {
-        var manifest = new Manifest(capture.Entries);
-        written?.Add(capture.Component.Name, manifest);
         var hash = store.WriteManifest(ManifestCodec.Encode(manifest, config.Compression.Level), out _);
         if (block?.ReadFingerprints() is { } fingerprints)
             store.WriteFingerprints(hash, fingerprints);

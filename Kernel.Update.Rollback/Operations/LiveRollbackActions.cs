@@ -11,7 +11,6 @@ using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Catalog;
 using Kernel.Update.Rollback.Store.Fingerprints;
 using Kernel.Update.Rollback.Store.Manifests;
-using Kernel.Update.Rollback.Verification;
 using Microsoft.Extensions.Logging;
 
 namespace Kernel.Update.Rollback.Operations;
@@ -24,6 +23,8 @@ namespace Kernel.Update.Rollback.Operations;
 /// Within one run nothing is computed twice: the target's manifests are read once; the safety point's walk of
 /// the live tree is the comparison (<see cref="ManifestComparer"/>), and that plan is what the restore carries
 /// out; the chunks validation decodes to prove them are the ones the restore writes (<see cref="ChunkStage"/>).
+/// That validation (<see cref="RollbackPreparation"/>) starts as soon as the safety point has read the live system and
+/// runs on the other core while the point is committed: it changes nothing live, and SnapshotValidation waits for it.
 /// A run resumed after a crash compares the live tree again, since it is wherever the crash left it.
 /// Services: all of the scope's are stopped before the first component is restored, dependents first (each
 /// component's in reverse of their listed order), and started after the last, dependencies first (in listed
@@ -37,8 +38,10 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     private long _bytesDone;
 
     private readonly Dictionary<string, Manifest> _target = new(StringComparer.Ordinal);
-    // The live tree as the safety point taken by this run saw it, which it still is until the restore begins.
-    private readonly Dictionary<string, Manifest> _live = new(StringComparer.Ordinal);
+    // The validation this run's safety point started as soon as it had read the live system (it is still so until the
+    // restore begins), running while the point is committed; SnapshotValidation takes its result.
+    private Task<RollbackPreparation>? _preparing;
+    private CancellationTokenSource? _preparingCancel;
     private readonly Dictionary<string, LivePlan> _plans = new(StringComparer.Ordinal);
     private readonly Dictionary<string, BlockPlan> _blockPlans = new(StringComparer.Ordinal);
     // Files of each plan whose content a live file already holds, to clone rather than write (reflinks).
@@ -61,14 +64,24 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     public Task<string> CreateSafetyPointAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
         Report(journal, RollbackPhase.CreatingRecoveryPoint, null);
-        _live.Clear();
+        StopPreparing();
         var store = RecoveryStore.Open(config.Store);
+        var target = TargetManifests(store, journal);
+        var point = store.GetPoint(journal.State.TargetPointId);
+        var components = journal.State.Components.ToList();
         string id = new Snapshotter(config, logger).Create(
             new SnapshotRequest($"before rollback to {journal.State.TargetPointId}", RecoveryPointReason.PreRollback, journal.State.Components)
             {
-                QuickCheckAgainst = TargetManifests(store, journal),
+                QuickCheckAgainst = target,
                 QuickCheckFingerprints = TargetFingerprints(store, journal),
-                Written = _live,
+                // The plans and the proof of their chunks need only the live manifests and the target: they are made on
+                // the other core while this one commits the point (manifests encoded and fsynced, the catalog replaced).
+                ContentRead = live =>
+                {
+                    _preparingCancel = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+                    var token = _preparingCancel.Token;
+                    _preparing = Task.Run(() => RollbackPreparation.Prepare(config, logger, point, components, target, live, token), token);
+                },
             },
             cancellation).Id;
         _safetyPointTakenHere = id;
@@ -92,61 +105,64 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
 
     /// <summary>Proves every chunk of every file the rollback will write, as the live tree stands now (what is
     /// already equal is not rewritten, so its chunks are not needed), keeping the plans and the proven chunks for
-    /// <see cref="RollBackComponentsAsync"/>.</summary>
+    /// <see cref="RollBackComponentsAsync"/>. After this run's own safety point that work is already under way (see
+    /// <see cref="CreateSafetyPointAsync"/>) and is waited for; a resumed run compares the live system again.</summary>
     public Task ValidateAsync(OperationJournal journal, CancellationToken cancellation) => Run(() =>
     {
         Report(journal, RollbackPhase.SnapshotValidation, null);
-        var store = RecoveryStore.Open(config.Store);
-        var point = store.GetPoint(journal.State.TargetPointId);
-        var live = new LiveComponents(config, store, logger);
-        var target = TargetManifests(store, journal);
         bool fresh = journal.State.SafetyPointId is { } id && id == _safetyPointTakenHere;
-        var needed = new HashSet<Hash256>();
-        var chunks = new List<(Hash256, int)>();
-        _plans.Clear();
-        _blockPlans.Clear();
-        _clones.Clear();
-        _bytesTotal = _bytesDone = 0;
-        foreach (string name in journal.State.Components)
+        RollbackPreparation prepared;
+        if (fresh && _preparing is { } preparing)
         {
-            if (Component(point, name).Block is not null)
-            {
-                var blockPlan = fresh && _live.TryGetValue(name, out var device)
-                    ? BlockPlan.Compare(device, target[name], name)
-                    : live.DiffBlock(Component(point, name), target[name], cancellation);
-                _blockPlans[name] = blockPlan;
-                _bytesTotal += blockPlan.BytesToWrite;
-                foreach (int index in blockPlan.Differing)
-                    if (needed.Add(blockPlan.Target.Chunks[index].Hash))
-                        chunks.Add((blockPlan.Target.Chunks[index].Hash, blockPlan.Target.Chunks[index].Length));
-                continue;
-            }
-            LivePlan plan;
-            if (fresh && _live.TryGetValue(name, out var now))
-            {
-                plan = ManifestComparer.Compare(now, target[name]);
-                _clones[name] = ReflinkSources.Match(now, plan);
-            }
-            else
-            {
-                plan = live.Diff(Component(point, name), target[name]);
-            }
-            _plans[name] = plan;
-            foreach (var entry in plan.Create)
-                _bytesTotal += entry.DataLength;
-            foreach (var entry in plan.Create)
-                foreach (var chunk in entry.Chunks)
-                    if (needed.Add(chunk.Hash))
-                        chunks.Add((chunk.Hash, chunk.Length));
+            _preparing = null;
+            prepared = preparing.GetAwaiter().GetResult(); // its failure, typed, is this phase's
         }
-        _live.Clear();
-        _stage?.Dispose();
-        _stage = ChunkStage.Create(store.Layout, chunks);
-        var report = new StoreVerifier(config.Store).Verify(journal.State.TargetPointId, cancellation, needed, _stage.Put);
-        if (!report.Clean)
-            throw new RollbackException(RollbackErrorKind.CorruptedData,
-                $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");
+        else
+        {
+            StopPreparing();
+            var store = RecoveryStore.Open(config.Store);
+            prepared = RollbackPreparation.Prepare(config, logger, store.GetPoint(journal.State.TargetPointId), journal.State.Components,
+                TargetManifests(store, journal), live: null, cancellation);
+        }
+        using (prepared)
+        {
+            _plans.Clear();
+            _blockPlans.Clear();
+            _clones.Clear();
+            foreach (var (name, plan) in prepared.Plans)
+                _plans[name] = plan;
+            foreach (var (name, plan) in prepared.BlockPlans)
+                _blockPlans[name] = plan;
+            foreach (var (name, clones) in prepared.Clones)
+                _clones[name] = clones;
+            _bytesTotal = prepared.BytesTotal;
+            _bytesDone = 0;
+            _stage?.Dispose();
+            _stage = prepared.TakeStage();
+            if (prepared.Report is { Clean: false } report)
+                throw new RollbackException(RollbackErrorKind.CorruptedData,
+                    $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");
+        }
     });
+
+    /// <summary>Ends a preparation this run started and no phase will take (a failed safety point, a revert, the end).</summary>
+    private void StopPreparing()
+    {
+        if (_preparing is not { } preparing)
+            return;
+        _preparing = null;
+        _preparingCancel?.Cancel();
+        try
+        {
+            preparing.GetAwaiter().GetResult().Dispose();
+        }
+        catch (Exception e) when (e is OperationCanceledException or RollbackException or IOException)
+        {
+            // Nothing of it was used; the phase that failed says why the rollback did not go on.
+        }
+        _preparingCancel?.Dispose();
+        _preparingCancel = null;
+    }
 
     public async Task RollBackComponentsAsync(OperationJournal journal, CancellationToken cancellation)
     {
@@ -324,10 +340,10 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     /// <summary>Drops what this run computed once it may no longer hold (the restore began or is done).</summary>
     private void Forget()
     {
+        StopPreparing();
         _plans.Clear();
         _blockPlans.Clear();
         _clones.Clear();
-        _live.Clear();
         _target.Clear();
         _safetyPointTakenHere = null;
         _stage?.Dispose();
@@ -360,10 +376,7 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
 
     private RecoveryPointRecord Point(OperationJournal journal) => RecoveryStore.Open(config.Store).GetPoint(journal.State.TargetPointId);
 
-    private static ComponentSnapshotRecord Component(RecoveryPointRecord point, string name) =>
-        point.Components.FirstOrDefault(c => c.Name == name)
-        ?? throw new RollbackException(RollbackErrorKind.NotFound,
-            $"recovery point {point.Id} has no snapshot of component '{name}' (it has: {string.Join(", ", point.Components.Select(c => c.Name))})");
+    private static ComponentSnapshotRecord Component(RecoveryPointRecord point, string name) => RollbackPreparation.Component(point, name);
 
     private Task Run(Action work) => Run(() =>
     {
