@@ -319,7 +319,8 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
                     }
                 }
                 var restore = live.BeginRestore(point, record, cancellation, plan, plan is null ? null : _stage,
-                    plan is null ? null : _clones.GetValueOrDefault(name)); // made durable by FinishBatch
+                    plan is null ? null : _clones.GetValueOrDefault(name), plan is null ? Rewritable(store, journal, point, record, step) : null);
+                // made durable by FinishBatch
                 batch.Add(restore);
                 _plans.Remove(name);
                 _clones.Remove(name);
@@ -327,6 +328,21 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
         }
         FinishBatch();
     });
+
+    /// <summary>For a restore that compares the live tree again (resumed after a crash, or a revert): the files of the point
+    /// being restored that this operation rewrites in one direction or the other, which a power cut may have left with
+    /// their snapshot size and mtime but not all of their data (<see cref="TreeRestores"/> sets metadata before its one
+    /// sync). The other point is the safety point for a rollback and the target for a revert.</summary>
+    private static HashSet<string> Rewritable(RecoveryStore store, OperationJournal journal, RecoveryPointRecord restoring,
+        ComponentSnapshotRecord record, string step)
+    {
+        string? otherId = step == ComponentSteps.Restored ? journal.State.SafetyPointId : journal.State.TargetPointId;
+        var otherPoint = otherId is null ? null : store.FindPoint(otherId);
+        var otherRecord = otherPoint?.Components.FirstOrDefault(c => c.Name == record.Name);
+        // Without the other side (not expected: the safety point is of the scope), every file is compared by content.
+        var other = otherRecord is null ? null : store.LoadManifest(otherPoint!, otherRecord);
+        return ManifestComparer.ContentChanges(store.LoadManifest(restoring, record), other);
+    }
 
     /// <summary>The file data a tree plan writes, for progress (none without a plan: a swap during a revert).</summary>
     private static long DataOf(LivePlan? plan)

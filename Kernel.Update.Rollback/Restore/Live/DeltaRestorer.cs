@@ -14,9 +14,9 @@ namespace Kernel.Update.Rollback.Restore.Live;
 /// snapshot lacks, writes each new or changed file, symlink or node under a temporary name and renames it over
 /// its name (readers see the old or the new, never half), creates what is missing, then fixes owners, modes,
 /// xattrs and times once every name is in place, in two halves (<see cref="WriteContent"/>, then
-/// <see cref="SetMetadata(ComponentTree, ContentWritten)"/>) between which the caller makes the new content durable, and
-/// after which it makes everything durable (<see cref="TreeRestores"/>, one syncfs each for several components). Every step
-/// is idempotent: after a crash the plan is recomputed from what is live and the rest is done.
+/// <see cref="SetMetadata(ComponentTree, ContentWritten)"/>) after which the caller makes everything durable
+/// (<see cref="TreeRestores"/>, one syncfs for several components). Every step is idempotent: after a crash the plan is
+/// recomputed from what is live, comparing by content every file the interrupted run may have rewritten, and the rest is done.
 /// All access is through <see cref="ComponentTree"/>: nothing is written through a symlink or outside the component.
 /// </summary>
 public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
@@ -25,21 +25,19 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
     private int _temp;
 
     /// <summary>What <see cref="WriteContent"/> did, for <see cref="SetMetadata(ComponentTree, ContentWritten)"/>.</summary>
-    public sealed class ContentWritten(LivePlan plan, HashSet<string> changedDirectories, bool wroteFiles, int cloned)
+    public sealed class ContentWritten(LivePlan plan, HashSet<string> changedDirectories, int cloned)
     {
         public LivePlan Plan { get; } = plan;
         public HashSet<string> ChangedDirectories { get; } = changedDirectories;
-
-        /// <summary>New file content was written: it must be made durable (syncfs) before <see cref="SetMetadata(ComponentTree, ContentWritten)"/>.</summary>
-        public bool WroteFiles { get; } = wroteFiles;
         public int Cloned { get; } = cloned;
     }
 
     /// <summary>
     /// The first half of a restore: removes, creates and writes (content under temporary names, renamed over).
-    /// Before <see cref="SetMetadata(ComponentTree, ContentWritten)"/> the new content must be durable: after a power cut
-    /// the resumed run trusts size and mtime, and a file system may keep an inode's times while it loses its unsynced
-    /// data (XFS shows such files as zeros). The caller syncs, once for several components of one file system.
+    /// Nothing is durable until the caller syncs after <see cref="SetMetadata(ComponentTree, ContentWritten)"/>: a file
+    /// system may keep an inode's times while it loses its unsynced data (XFS shows such files as zeros), so after a
+    /// power cut the resumed run must not trust size and mtime for the files this operation rewrites (the caller names
+    /// them to <see cref="LiveTreeComparer.Compare"/>).
     /// </summary>
     /// <param name="stage">chunks validation already decoded and proved, or null to read every chunk from the packs.</param>
     /// <param name="clones">files to create paired with live files holding their content (<see cref="ReflinkSources"/>), or null.</param>
@@ -94,12 +92,12 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 Guard(tree, entry.Path, "link", () => Link(tree, entry));
             }
         }
-        return new ContentWritten(plan, changedDirectories, files.Count > 0, cloned.Count);
+        return new ContentWritten(plan, changedDirectories, cloned.Count);
     }
 
-    /// <summary>The second half of a restore, once the content is durable: owners, modes, xattrs and times, files
-    /// and directories on all cores (no name changes any more, so no step moves another entry's times). The caller syncs
-    /// again before it records the component done.</summary>
+    /// <summary>The second half of a restore, once every name is in place: owners, modes, xattrs and times, files and
+    /// directories on all cores (no name changes any more, so no step moves another entry's times). The caller syncs
+    /// before it records the component done.</summary>
     public void SetMetadata(ComponentTree tree, ContentWritten content)
     {
         var plan = content.Plan;

@@ -51,8 +51,11 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
     /// written (not yet durable) and the returned restore holds the component open for its metadata, which
     /// <see cref="TreeRestores.Finish"/> sets once the content of every component in the batch is durable.
     /// </summary>
+    /// <param name="distrust">when <paramref name="plan"/> is null: files to compare by content whatever their size and
+    /// mtime (<see cref="LiveTreeComparer.Compare"/>), those an interrupted restore may have left torn.</param>
     public TreeRestore BeginRestore(RecoveryPointRecord point, ComponentSnapshotRecord component, CancellationToken cancellation = default,
-        LivePlan? plan = null, ChunkStage? stage = null, IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null)
+        LivePlan? plan = null, ChunkStage? stage = null, IReadOnlyDictionary<ManifestEntry, ManifestEntry>? clones = null,
+        IReadOnlySet<string>? distrust = null)
     {
         if (component.Block is not null)
             throw new ArgumentException($"component {component.Name} is a block component: use RestoreBlock", nameof(component));
@@ -61,7 +64,7 @@ public sealed class LiveComponents(RollbackConfig config, RecoveryStore store, I
         {
             if (plan is null)
             {
-                plan = new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component));
+                plan = new LiveTreeComparer(_chunking).Compare(tree, store.LoadManifest(point, component), distrust);
                 clones = null; // made for another plan
             }
             var restorer = new DeltaRestorer(store, logger);

@@ -28,8 +28,13 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
     // By depth: a directory's table stays in use while its subdirectories are compared.
     private readonly List<Dictionary<string, bool>> _liveByDepth = [];
 
-    public LivePlan Compare(ComponentTree? tree, Manifest manifest)
+    private IReadOnlySet<string>? _distrust;
+
+    /// <param name="distrust">regular files (by path) to compare by content even when size and mtime match: those an
+    /// interrupted restore may have rewritten, whose times can have reached the disk without all of their data.</param>
+    public LivePlan Compare(ComponentTree? tree, Manifest manifest, IReadOnlySet<string>? distrust = null)
     {
+        _distrust = distrust;
         var plan = new LivePlan(manifest);
         var children = ChildrenByParent(manifest);
         if (tree is null)
@@ -121,7 +126,8 @@ public sealed class LiveTreeComparer(ChunkerParameters chunking)
         string? difference = entry.Kind switch
         {
             EntryKind.Regular when status.Size != entry.Size => $"size {status.Size}, was {entry.Size}",
-            EntryKind.Regular when (status.MTimeSeconds != entry.MTimeSeconds || status.MTimeNanoseconds != entry.MTimeNanoseconds)
+            EntryKind.Regular when (status.MTimeSeconds != entry.MTimeSeconds || status.MTimeNanoseconds != entry.MTimeNanoseconds
+                    || _distrust?.Contains(entry.Path) == true)
                 && !SameChunks(directory, name, entry) => "content differs",
             EntryKind.Symlink when Posix.ReadLinkAt(directory, name) is var target && target != entry.LinkTarget => $"points to {target}, was {entry.LinkTarget}",
             EntryKind.CharDevice or EntryKind.BlockDevice when status.RDev != entry.RDev => "device number differs",

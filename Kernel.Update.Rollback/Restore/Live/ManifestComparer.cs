@@ -69,6 +69,25 @@ public static class ManifestComparer
         return plan;
     }
 
+    /// <summary>
+    /// The regular files of <paramref name="restoring"/> whose content <paramref name="other"/> does not have at the same
+    /// path (different chunks, another kind, or no such name). Between a rollback's target and its safety point (the live
+    /// system as it was), these are the only files the rollback, or a revert of it, rewrites: after a power cut, the ones
+    /// whose size and mtime may have reached the disk without all of their data. Null <paramref name="other"/>: all of them.
+    /// </summary>
+    public static HashSet<string> ContentChanges(Manifest restoring, Manifest? other)
+    {
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in restoring.Entries)
+        {
+            if (entry.Kind != EntryKind.Regular)
+                continue;
+            if (other?.Find(entry.Path) is not { Kind: EntryKind.Regular } before || before.Size != entry.Size || !SameContent(before, entry))
+                paths.Add(entry.Path);
+        }
+        return paths;
+    }
+
     private static void Recreate(LivePlan plan, HashSet<string> recreated, ManifestEntry wanted)
     {
         plan.Create.Add(wanted);

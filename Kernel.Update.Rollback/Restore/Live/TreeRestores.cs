@@ -17,10 +17,11 @@ public sealed class TreeRestore(string name, ComponentTree tree, DeltaRestorer r
 
 /// <summary>
 /// Tree components restored in place one after another, made durable together: a syncfs flushes a whole file system,
-/// so components on one file system share the sync that makes their new content durable before any metadata is set,
-/// and the sync that makes the metadata durable before any of them is recorded done (two syncs for the batch instead
-/// of two per component; on the minbase tree's three components, four syncfs fewer per rollback). Nothing in a batch
-/// may be recorded done before <see cref="Finish"/> returns.
+/// so components on one file system share the one sync that makes their content and metadata durable before any of
+/// them is recorded done (one sync for the batch instead of one per component). Nothing in a batch may be recorded done
+/// before <see cref="Finish"/> returns. Metadata is set before the content is durable: a power cut between can leave a
+/// rewritten file with its snapshot size and mtime but not all of its data, which is why a resumed restore compares
+/// by content every file whose content the operation changes (see <see cref="LiveTreeComparer.Compare"/>).
 /// </summary>
 public sealed class TreeRestores : IDisposable
 {
@@ -30,18 +31,13 @@ public sealed class TreeRestores : IDisposable
 
     public void Add(TreeRestore restore) => _pending.Add(restore);
 
-    /// <summary>Makes the content durable, sets every component's metadata in order, makes that durable, and returns the
-    /// components, in order, for the caller to record done. The batch is empty afterwards.</summary>
+    /// <summary>Sets every component's metadata in order, makes content and metadata durable, and returns the components,
+    /// in order, for the caller to record done. The batch is empty afterwards.</summary>
     public IReadOnlyList<TreeRestore> Finish()
     {
         var done = _pending.ToArray();
         try
         {
-            bool wrote = false;
-            foreach (var restore in done)
-                wrote |= restore.Content.WroteFiles;
-            if (wrote)
-                SyncEachFileSystem(done);
             foreach (var restore in done)
                 restore.SetMetadata();
             SyncEachFileSystem(done);
