@@ -57,9 +57,9 @@ public static unsafe partial class Posix
                 int errno = LastErrno;
                 if (errno == (int)Errno.EINTR)
                     continue;
-                if (errno == (int)Errno.EPERM && (how.flags & Libc.O_NOATIME) != 0)
+                if (RefusedNoAccessTime(errno, (int)how.flags))
                 {
-                    how.flags &= ~(ulong)Libc.O_NOATIME; // as in OpenCore: not ours to keep the access time of
+                    how.flags &= ~(ulong)Libc.O_NOATIME;
                     continue;
                 }
                 if (errno == (int)Errno.ENOSYS)
@@ -112,9 +112,9 @@ public static unsafe partial class Posix
                 if (fd >= 0)
                     return new SafeFileHandle(fd, ownsHandle: true);
                 int errno = LastErrno;
-                if (errno == (int)Errno.EPERM && (oflags & Libc.O_NOATIME) != 0)
+                if (RefusedNoAccessTime(errno, oflags))
                 {
-                    oflags &= ~Libc.O_NOATIME; // not the owner and no CAP_FOWNER: read with the access time updated
+                    oflags &= ~Libc.O_NOATIME;
                     continue;
                 }
                 if (errno != (int)Errno.EINTR) // open on a FIFO or a network file system can be interrupted
@@ -122,6 +122,10 @@ public static unsafe partial class Posix
             }
         }
     }
+
+    /// <summary>EPERM for an open that asked for O_NOATIME: the caller neither owns the file nor has CAP_FOWNER, so it
+    /// opens again without, and reads with the access time updated (<see cref="OpenFlags.NoAccessTime"/>).</summary>
+    private static bool RefusedNoAccessTime(int errno, int oflags) => errno == (int)Errno.EPERM && (oflags & Libc.O_NOATIME) != 0;
 
     /// <summary>Translates the abstract flags to this architecture's O_* values, O_CLOEXEC included.</summary>
     internal static int ToOFlags(OpenFlags flags)

@@ -42,12 +42,9 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     // restore begins), running while the point is committed; SnapshotValidation takes its result.
     private Task<RollbackPreparation>? _preparing;
     private CancellationTokenSource? _preparingCancel;
-    private readonly Dictionary<string, LivePlan> _plans = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, BlockPlan> _blockPlans = new(StringComparer.Ordinal);
-    // Files of each plan whose content a live file already holds, to clone rather than write (reflinks).
-    private readonly Dictionary<string, Dictionary<ManifestEntry, ManifestEntry>> _clones = new(StringComparer.Ordinal);
+    // What SnapshotValidation prepared, for ComponentRollback: each component's plan is removed as it is carried out.
+    private RollbackPreparation? _prepared;
     private string? _safetyPointTakenHere;
-    private ChunkStage? _stage;
 
     /// <summary>The failure that sent the machine down a fault edge in this process, with its kind, for the exit code.</summary>
     public RollbackException? LastError { get; private set; }
@@ -124,25 +121,13 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
             prepared = RollbackPreparation.Prepare(config, logger, store.GetPoint(journal.State.TargetPointId), journal.State.Components,
                 TargetManifests(store, journal), live: null, cancellation);
         }
-        using (prepared)
-        {
-            _plans.Clear();
-            _blockPlans.Clear();
-            _clones.Clear();
-            foreach (var (name, plan) in prepared.Plans)
-                _plans[name] = plan;
-            foreach (var (name, plan) in prepared.BlockPlans)
-                _blockPlans[name] = plan;
-            foreach (var (name, clones) in prepared.Clones)
-                _clones[name] = clones;
-            _bytesTotal = prepared.BytesTotal;
-            _bytesDone = 0;
-            _stage?.Dispose();
-            _stage = prepared.TakeStage();
-            if (prepared.Report is { Clean: false } report)
-                throw new RollbackException(RollbackErrorKind.CorruptedData,
-                    $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");
-        }
+        _prepared?.Dispose();
+        _prepared = prepared;
+        _bytesTotal = prepared.BytesTotal;
+        _bytesDone = 0;
+        if (prepared.Report is { Clean: false } report)
+            throw new RollbackException(RollbackErrorKind.CorruptedData,
+                $"recovery point {journal.State.TargetPointId} is damaged, so nothing live was changed: {report.Problems[0]}");
     });
 
     /// <summary>Ends a preparation this run started and no phase will take (a failed safety point, a revert, the end).</summary>
@@ -299,31 +284,30 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
             if (record.Block is not null)
             {
                 FinishBatch();
-                var plan = toTarget ? _blockPlans.GetValueOrDefault(name) : null;
-                long written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _stage, journal.State.Force).BytesToWrite; // flushed and read back
-                _blockPlans.Remove(name);
+                var plan = toTarget ? _prepared?.BlockPlans.GetValueOrDefault(name) : null;
+                long written = live.RestoreBlock(point, record, cancellation, plan, plan is null ? null : _prepared!.Stage, journal.State.Force).BytesToWrite; // flushed and read back
+                _prepared?.BlockPlans.Remove(name);
                 Done(name, written);
             }
             else
             {
-                var plan = toTarget ? _plans.GetValueOrDefault(name) : null;
+                var plan = toTarget ? _prepared?.Plans.GetValueOrDefault(name) : null;
                 if (SubvolumeSwap.IsWorthIt(plan))
                 {
                     FinishBatch();
                     if (SubvolumeSwap.TryRestore(config, store, point, record, logger)) // durable (syncfs) before it returns
                     {
-                        _plans.Remove(name);
-                        _clones.Remove(name);
+                        _prepared?.Forget(name);
                         Done(name, DataOf(plan));
                         continue;
                     }
                 }
-                var restore = live.BeginRestore(point, record, cancellation, plan, plan is null ? null : _stage,
-                    plan is null ? null : _clones.GetValueOrDefault(name), plan is null ? Rewritable(store, journal, point, record, step) : null);
+                var restore = plan is null
+                    ? live.BeginRestore(point, record, cancellation, distrust: Rewritable(store, journal, point, record, step))
+                    : live.BeginRestore(point, record, cancellation, plan, _prepared!.Stage, _prepared.Clones.GetValueOrDefault(name));
                 // made durable by FinishBatch
                 batch.Add(restore);
-                _plans.Remove(name);
-                _clones.Remove(name);
+                _prepared?.Forget(name);
             }
         }
         FinishBatch();
@@ -357,13 +341,10 @@ public sealed class LiveRollbackActions(RollbackConfig config, ILogger logger, A
     private void Forget()
     {
         StopPreparing();
-        _plans.Clear();
-        _blockPlans.Clear();
-        _clones.Clear();
+        _prepared?.Dispose();
+        _prepared = null;
         _target.Clear();
         _safetyPointTakenHere = null;
-        _stage?.Dispose();
-        _stage = null;
     }
 
     public void Dispose() => Forget();

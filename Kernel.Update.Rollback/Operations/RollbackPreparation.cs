@@ -29,14 +29,14 @@ internal sealed class RollbackPreparation : IDisposable
     public ChunkStage? Stage { get; private set; }
     public VerifyReport? Report { get; private set; }
 
-    /// <summary>Hands the stage to the caller: this preparation no longer deletes it.</summary>
-    public ChunkStage? TakeStage()
+    /// <summary>Drops a tree component's plan once it is carried out (its chunks stay staged for the others).</summary>
+    public void Forget(string component)
     {
-        var stage = Stage;
-        Stage = null;
-        return stage;
+        Plans.Remove(component);
+        Clones.Remove(component);
     }
 
+    /// <summary>Deletes the stage.</summary>
     public void Dispose() => Stage?.Dispose();
 
     /// <param name="live">each component as the safety point just read it, or null to compare the live system again
