@@ -64,6 +64,17 @@ public static unsafe partial class Posix
             ThrowHelper.ThrowLast("syncfs", null);
     }
 
+    /// <summary>
+    /// sync_file_range SYNC_FILE_RANGE_WRITE over the whole file: starts writeback of its dirty pages and returns without
+    /// waiting. A hint, not a sync: nothing is durable until an fsync or syncfs says so (which also reports any write
+    /// error), so a failure here is returned, not thrown.
+    /// </summary>
+    public static Errno StartWriteback(SafeFileHandle fd)
+    {
+        using var lease = new FdLease(fd);
+        return Libc.sync_file_range(lease.Fd, 0, 0, Libc.SYNC_FILE_RANGE_WRITE) == 0 ? Errno.None : (Errno)LastErrno;
+    }
+
     /// <summary>statvfs of the file system holding <paramref name="path"/>.</summary>
     public static StatVfs StatVfs(string path)
     {

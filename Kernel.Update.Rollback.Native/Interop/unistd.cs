@@ -32,6 +32,11 @@ internal static unsafe partial class Libc
     [LibraryImport(libc, SetLastError = true)]
     internal static partial int syncfs(int fd);
 
+    internal const uint SYNC_FILE_RANGE_WRITE = 2;
+
+    [LibraryImport(libc, SetLastError = true)]
+    internal static partial int sync_file_range(int fd, long offset, long nbytes, uint flags);
+
     [LibraryImport(libc, SetLastError = true)]
     internal static partial long lseek(int fd, long offset, int whence);
 

@@ -242,6 +242,14 @@ internal static class DiskSteps
         step.Done();
     }
 
+    /// <summary>fchown of an open file: no path to look up again (restore --to sets a new file's metadata while it is open).</summary>
+    public static void FChown(SafeFileHandle file, uint uid, uint gid)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.SetOwner, handle: file));
+        Posix.FChown(file, uid, gid);
+        step.Done();
+    }
+
     public static void Chmod(string path, uint mode)
     {
         var step = Begin(new DiskStep(DiskStepKind.SetMode, path));
@@ -253,6 +261,13 @@ internal static class DiskSteps
     {
         var step = Begin(new DiskStep(DiskStepKind.SetMode, directory, name));
         Posix.FChmodAt(directory, name, mode);
+        step.Done();
+    }
+
+    public static void FChmod(SafeFileHandle file, uint mode)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.SetMode, handle: file));
+        Posix.FChmod(file, mode);
         step.Done();
     }
 
@@ -270,10 +285,24 @@ internal static class DiskSteps
         step.Done();
     }
 
+    public static void FUtimens(SafeFileHandle file, long seconds, uint nanoseconds)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.SetTimes, handle: file));
+        Posix.FUtimens(file, seconds, nanoseconds, seconds, nanoseconds);
+        step.Done();
+    }
+
     public static void SetXattr(string path, string name, ReadOnlySpan<byte> value)
     {
         var step = Begin(new DiskStep(DiskStepKind.SetXattr, path));
         Posix.SetXattr(path, name, value);
+        step.Done();
+    }
+
+    public static void FSetXattr(SafeFileHandle file, string name, ReadOnlySpan<byte> value)
+    {
+        var step = Begin(new DiskStep(DiskStepKind.SetXattr, handle: file));
+        Posix.FSetXattr(file, name, value);
         step.Done();
     }
 

@@ -32,21 +32,26 @@ public sealed class PointExporter(RecoveryStore store, ILogger logger)
             if (File.Exists(target))
                 throw new RollbackException(RollbackErrorKind.InvalidInput, $"component {record.Name}: target {target} exists and is not a directory");
         }
-        var done = new List<(string, string, int)>();
+        var done = new (string, string, int)[manifests.Count];
         var materializer = new TreeMaterializer(store, logger);
-        foreach (var (record, manifest) in manifests)
+        var trees = new List<TreeMaterializer.Tree>();
+        for (int i = 0; i < manifests.Count; i++)
         {
+            var (record, manifest) = manifests[i];
             string target = Path.Combine(root, record.Path);
+            done[i] = (record.Name, target, manifest.Entries.Count);
             if (record.Block is not null)
             {
                 WriteImage(record, manifest, target);
-                done.Add((record.Name, target, manifest.Entries.Count));
                 continue;
             }
             DiskSteps.CreateDirectory(target);
-            materializer.Materialize(record.Name, manifest, target, cancellation);
-            done.Add((record.Name, target, manifest.Entries.Count));
+            trees.Add(materializer.CreateDirectories(record.Name, manifest, target));
         }
+        // The content of every tree in one pass: the snapshot's frames mix components.
+        materializer.WriteFiles(trees, cancellation);
+        foreach (var tree in trees)
+            materializer.Finish(tree);
         // One syncfs makes everything durable at once, instead of an fsync per file.
         using (var handle = Posix.OpenDirectory(root))
             DiskSteps.SyncFileSystem(handle);

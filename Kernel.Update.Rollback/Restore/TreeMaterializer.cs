@@ -5,14 +5,18 @@ using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Manifests;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Kernel.Update.Rollback.Restore;
 
 /// <summary>
-/// Recreates a component tree from its manifest in an empty directory: structure first, file content on
-/// all cores, then links and special files, then metadata — files first, directories last and deepest
-/// first, so creating children never disturbs a directory's restored mtime. Ownership before mode (chown
-/// clears setuid) and before xattrs (chown drops security.capability).
+/// Recreates component trees from their manifests in empty directories, in three steps so that the content of every
+/// tree is written in one pass on all cores (a frame holding several components' chunks is decoded once):
+/// <see cref="CreateDirectories"/> for each tree, <see cref="WriteFiles"/> for all, <see cref="Finish"/> for each. A
+/// regular file gets its metadata while it is still open, from the worker that wrote it (a large one then goes to a
+/// <see cref="WritebackStarter"/>); links and special files
+/// follow, and directories get theirs last, deepest first, so creating children never disturbs a directory's restored
+/// mtime. Ownership before mode (chown clears setuid) and before xattrs (chown drops security.capability).
 /// Every name was checked when the manifest was decoded, and the tree is built from nothing, so no write
 /// can pass through a symlink.
 /// </summary>
@@ -21,29 +25,44 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
     private readonly bool _privileged = Environment.IsPrivilegedProcess;
     private int _ownershipWarned;
 
-    public void Materialize(string componentName, Manifest manifest, string target, CancellationToken cancellation)
+    /// <summary>A component tree being recreated at <see cref="Target"/>.</summary>
+    public sealed class Tree(string component, Manifest manifest, string target)
     {
-        string Full(string relative) => relative.Length == 0 ? target : target + "/" + relative;
+        public string Component { get; } = component;
+        public Manifest Manifest { get; } = manifest;
+        public string Target { get; } = target;
+        public string Full(string relative) => relative.Length == 0 ? Target : Target + "/" + relative;
+    }
 
-        var files = new List<ManifestEntry>();
+    /// <summary>Creates the tree's directories (with default modes; <see cref="Finish"/> sets theirs).</summary>
+    public Tree CreateDirectories(string componentName, Manifest manifest, string target)
+    {
+        var tree = new Tree(componentName, manifest, target);
         foreach (var entry in manifest.Entries)
-        {
-            switch (entry.Kind)
-            {
-                case EntryKind.Directory:
-                    DiskSteps.CreateDirectory(Full(entry.Path));
-                    break;
-                case EntryKind.Regular:
-                    files.Add(entry);
-                    break;
-            }
-        }
+            if (entry.Kind == EntryKind.Directory)
+                DiskSteps.CreateDirectory(tree.Full(entry.Path));
+        return tree;
+    }
 
-        WriteFiles(componentName, files, Full, cancellation);
+    /// <summary>Writes every regular file of <paramref name="trees"/>, content and metadata, on all cores.</summary>
+    public void WriteFiles(IReadOnlyList<Tree> trees, CancellationToken cancellation)
+    {
+        var files = new List<(Tree Tree, ManifestEntry Entry)>();
+        foreach (var tree in trees)
+            foreach (var entry in tree.Manifest.Entries)
+                if (entry.Kind == EntryKind.Regular)
+                    files.Add((tree, entry));
+        using var writeback = new WritebackStarter();
+        ContentWorkers.Run(store, files, static f => f.Entry, (reader, f) => WriteFile(f.Tree, f.Entry, reader, writeback), cancellation);
+    }
 
-        foreach (var entry in manifest.Entries)
+    /// <summary>Creates the tree's links and special files, then sets the metadata of all but its regular files.</summary>
+    public void Finish(Tree tree)
+    {
+        var entries = tree.Manifest.Entries;
+        foreach (var entry in entries)
         {
-            string path = Full(entry.Path);
+            string path = tree.Full(entry.Path);
             try
             {
                 switch (entry.Kind)
@@ -52,7 +71,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
                         DiskSteps.Symlink(entry.LinkTarget!, path);
                         break;
                     case EntryKind.HardLink:
-                        DiskSteps.Link(Full(entry.LinkTarget!), path);
+                        DiskSteps.Link(tree.Full(entry.LinkTarget!), path);
                         break;
                     case EntryKind.Fifo:
                         DiskSteps.MkNod(path, FileKind.Fifo, entry.Mode, 0);
@@ -61,7 +80,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
                     case EntryKind.BlockDevice:
                         if (!_privileged)
                         {
-                            WarnUnprivileged(componentName, path, "device nodes need root");
+                            WarnUnprivileged(tree.Component, path, "device nodes need root");
                             continue;
                         }
                         DiskSteps.MkNod(path, entry.Kind == EntryKind.CharDevice ? FileKind.CharDevice : FileKind.BlockDevice, entry.Mode, entry.RDev);
@@ -70,71 +89,92 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
             }
             catch (NativeException e)
             {
-                throw new RollbackException(RollbackErrorKind.Failed, $"component {componentName}: cannot create {path}: {e.Message}");
+                throw new RollbackException(RollbackErrorKind.Failed, $"component {tree.Component}: cannot create {path}: {e.Message}");
             }
         }
 
-        foreach (var entry in manifest.Entries)
-            if (entry.Kind is not (EntryKind.Directory or EntryKind.HardLink))
-                ApplyMetadata(componentName, entry, Full(entry.Path));
-        for (int i = manifest.Entries.Count - 1; i >= 0; i--)
-            if (manifest.Entries[i].Kind == EntryKind.Directory)
-                ApplyMetadata(componentName, manifest.Entries[i], Full(manifest.Entries[i].Path));
-        Log.ComponentRestored(logger, componentName, target, manifest.Entries.Count);
+        foreach (var entry in entries)
+            if (entry.Kind is not (EntryKind.Directory or EntryKind.HardLink or EntryKind.Regular))
+                ApplyMetadata(tree.Component, entry, tree.Full(entry.Path));
+        for (int i = entries.Count - 1; i >= 0; i--)
+            if (entries[i].Kind == EntryKind.Directory)
+                ApplyMetadata(tree.Component, entries[i], tree.Full(entries[i].Path));
+        Log.ComponentRestored(logger, tree.Component, tree.Target, entries.Count);
     }
 
-    private void WriteFiles(string componentName, List<ManifestEntry> files, Func<string, string> full, CancellationToken cancellation) =>
-        ContentWorkers.Run(store, files, static e => e, (reader, entry) => WriteFile(componentName, entry, full(entry.Path), reader), cancellation);
-
-    private static void WriteFile(string componentName, ManifestEntry entry, string path, IChunkSource reader)
+    private void WriteFile(Tree tree, ManifestEntry entry, IChunkSource reader, WritebackStarter writeback)
     {
+        string path = tree.Full(entry.Path);
+        SafeFileHandle? handle = null;
         try
         {
-            using var handle = DiskSteps.CreateFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000);
+            handle = DiskSteps.CreateFile(path, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000);
             ContentWriter.Write(handle, entry, reader);
             if (entry.IsSparse)
                 DiskSteps.SetLength(handle, entry.Size);
+            ApplyMetadata(tree.Component, entry, path, handle);
+            if (entry.Size >= WritebackStarter.MinimumSize)
+            {
+                writeback.Post(handle);
+                handle = null;
+            }
         }
         catch (NativeException e)
         {
-            throw new RollbackException(RollbackErrorKind.Failed, $"component {componentName}: cannot write {path}: {e.Message}");
+            throw new RollbackException(RollbackErrorKind.Failed, $"component {tree.Component}: cannot write {path}: {e.Message}");
         }
         catch (IOException e) when (e is not NativeException)
         {
-            throw new RollbackException(RollbackErrorKind.Failed, $"component {componentName}: cannot write {path}: {e.Message}");
+            throw new RollbackException(RollbackErrorKind.Failed, $"component {tree.Component}: cannot write {path}: {e.Message}");
         }
         catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
         {
-            throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {componentName}: file {entry.Path}: {e.Message}");
+            throw new RollbackException(RollbackErrorKind.CorruptedData, $"component {tree.Component}: file {entry.Path}: {e.Message}");
+        }
+        finally
+        {
+            handle?.Dispose();
         }
     }
 
-    private void ApplyMetadata(string componentName, ManifestEntry entry, string path)
+    /// <summary>Sets an entry's owner, mode, xattrs and times: through <paramref name="open"/> when the file is open, else by path.</summary>
+    private void ApplyMetadata(string componentName, ManifestEntry entry, string path, SafeFileHandle? open = null)
     {
         try
         {
             try
             {
-                DiskSteps.LChown(path, entry.Uid, entry.Gid);
+                if (open is null)
+                    DiskSteps.LChown(path, entry.Uid, entry.Gid);
+                else
+                    DiskSteps.FChown(open, entry.Uid, entry.Gid);
             }
             catch (NativeException e) when (!_privileged && e.Error == Errno.EPERM)
             {
                 WarnUnprivileged(componentName, path, "ownership needs root");
             }
-            if (entry.Kind != EntryKind.Symlink)
+            if (open is not null)
+                DiskSteps.FChmod(open, entry.Mode);
+            else if (entry.Kind != EntryKind.Symlink)
                 DiskSteps.Chmod(path, entry.Mode);
             foreach (var xattr in entry.Xattrs)
             {
                 try
                 {
-                    DiskSteps.SetXattr(path, xattr.Name, xattr.Value);
+                    if (open is null)
+                        DiskSteps.SetXattr(path, xattr.Name, xattr.Value);
+                    else
+                        DiskSteps.FSetXattr(open, xattr.Name, xattr.Value);
                 }
                 catch (NativeException e) when (!_privileged && e.Error is Errno.EPERM or Errno.EACCES)
                 {
                     WarnUnprivileged(componentName, path, $"extended attribute {xattr.Name} needs root");
                 }
             }
-            DiskSteps.SetTimes(path, entry.MTimeSeconds, entry.MTimeNanoseconds);
+            if (open is null)
+                DiskSteps.SetTimes(path, entry.MTimeSeconds, entry.MTimeNanoseconds);
+            else
+                DiskSteps.FUtimens(open, entry.MTimeSeconds, entry.MTimeNanoseconds);
         }
         catch (NativeException e)
         {
