@@ -37,6 +37,7 @@ public sealed class FrameOrderTests
         int ordered = Decodes(store, batches);
         Assert.True(frames >= 10, $"the tree should fill several frames, not {frames}");
         Assert.Contains(batches, b => b.Detours.Length > 0);
+        Assert.All(batches, b => Assert.True(b.Detours.Sum(c => (long)c.Length) <= FrameOrder.MaxDetourBytes));
         // Grouping by the frame of each file's first chunk (what restores did before) decodes shared frames over and over.
         Assert.True(byHome > frames * 2, $"grouping by home: {byHome} decodes of {frames} frames; the tree no longer tests detours");
         // Each batch may begin on a fresh reader; only the cuts between a chain's pieces and detour frames cost more.

@@ -25,6 +25,8 @@ internal sealed class DetourChunks(IChunkSource inner) : IChunkSource
         int offset = 0;
         foreach (var chunk in detours)
         {
+            if (chunk.Length > _buffer.Length - offset)
+                break; // the plan keeps within the buffer; the rest would be read where it is needed
             inner.Read(chunk.Hash, _buffer.GetSpan().Slice(offset, chunk.Length));
             _held[chunk.Hash] = (offset, chunk.Length);
             offset += chunk.Length;

@@ -182,6 +182,7 @@ internal static class FrameOrder
                     taken[stack[^2]] = true;
                     takenBytes += runs[stack[^2]].Bytes;
                     parent[run] = before;
+                    runs[before] = (frame, runs[before].Bytes + runs[run].Bytes); // a root counts every chunk it holds
                     stack.RemoveRange(stack.Count - 2, 2);
                 }
             }
