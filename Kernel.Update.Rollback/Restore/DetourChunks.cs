@@ -1,3 +1,4 @@
+using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Manifests;
@@ -27,7 +28,14 @@ internal sealed class DetourChunks(IChunkSource inner) : IChunkSource
         {
             if (chunk.Length > _buffer.Length - offset)
                 break; // the plan keeps within the buffer; the rest would be read where it is needed
-            inner.Read(chunk.Hash, _buffer.GetSpan().Slice(offset, chunk.Length));
+            try
+            {
+                inner.Read(chunk.Hash, _buffer.GetSpan().Slice(offset, chunk.Length));
+            }
+            catch (RollbackException e) when (e.Kind == RollbackErrorKind.CorruptedData)
+            {
+                continue; // left for the file that needs it, whose error then names the file
+            }
             _held[chunk.Hash] = (offset, chunk.Length);
             offset += chunk.Length;
         }
