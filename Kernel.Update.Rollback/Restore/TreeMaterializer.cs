@@ -113,11 +113,8 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
             if (entry.IsSparse)
                 DiskSteps.SetLength(handle, entry.Size);
             ApplyMetadata(tree.Component, entry, path, handle);
-            if (entry.Size >= WritebackStarter.MinimumSize)
-            {
-                writeback.Post(handle);
+            if (writeback.TryTake(handle, entry.Size))
                 handle = null;
-            }
         }
         catch (NativeException e)
         {

@@ -25,8 +25,15 @@ internal sealed class WritebackStarter : IDisposable
         _thread.Start();
     }
 
-    /// <summary>Takes <paramref name="file"/> over: it is closed here, after its writeback is started.</summary>
-    public void Post(SafeFileHandle file) => _files.Add(file);
+    /// <summary>Takes <paramref name="file"/> over when it holds <paramref name="size"/> ≥ <see cref="MinimumSize"/> bytes:
+    /// it is then closed here, after its writeback is started. False leaves it with the caller.</summary>
+    public bool TryTake(SafeFileHandle file, long size)
+    {
+        if (size < MinimumSize)
+            return false;
+        _files.Add(file);
+        return true;
+    }
 
     private void Run()
     {
