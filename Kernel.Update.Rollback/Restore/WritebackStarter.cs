@@ -5,11 +5,12 @@ using Microsoft.Win32.SafeHandles;
 namespace Kernel.Update.Rollback.Restore;
 
 /// <summary>
-/// Starts the writeback of files just written, on a thread of its own, so the one syncfs that makes a restore (or a
-/// rollback in place) durable finds most of the data already on its way to the device instead of sending all of it at
-/// the end. The workers hand over a file's open handle and go on; this thread asks for writeback (sync_file_range
+/// Starts the writeback of files just written, on a thread of its own, so the one syncfs that makes a restore durable
+/// finds most of the data already on its way to the device instead of sending all of it at the end. The workers hand over a file's open handle and go on; this thread asks for writeback (sync_file_range
 /// WRITE, a hint that waits for nothing) and closes it. Only files of <see cref="MinimumSize"/> or more: on the minbase tree those are 416 of 5,329
 /// files and 81% of the bytes, and the rest are not worth a system call each. Nothing here makes anything durable.
+/// Not used by a rollback in place: on the 5% update under a loaded disk it made rollbacks slower (medians 0.266
+/// against 0.254 s, 7 of 8 pairs), though it sped up the rollback of a wiped usr/share on an idle one (0.421 / 0.449 s).
 /// </summary>
 internal sealed class WritebackStarter : IDisposable
 {

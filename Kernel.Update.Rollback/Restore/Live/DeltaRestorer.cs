@@ -82,8 +82,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
             }
             Guard(tree, entry.Path, "create", () => Create(tree, entry, null));
         }
-        using (var writeback = files.Exists(static e => e.Size >= WritebackStarter.MinimumSize) ? new WritebackStarter() : null)
-            ContentWorkers.Run(store, files, static e => e, (reader, entry) => Guard(tree, entry.Path, "create", () => Create(tree, entry, reader, writeback)), cancellation, stage);
+        ContentWorkers.Run(store, files, static e => e, (reader, entry) => Guard(tree, entry.Path, "create", () => Create(tree, entry, reader)), cancellation, stage);
         foreach (var entry in manifest.Entries)
         {
             // A hard link is made again when it is wrong, or when the file it shares was just replaced.
@@ -197,7 +196,7 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
         }
     }
 
-    private void Create(ComponentTree tree, ManifestEntry entry, IChunkSource? reader, WritebackStarter? writeback = null)
+    private void Create(ComponentTree tree, ManifestEntry entry, IChunkSource? reader)
     {
         var (dir, name) = OpenParent(tree, entry.Path);
         using (dir)
@@ -219,22 +218,13 @@ public sealed class DeltaRestorer(RecoveryStore store, ILogger logger)
                 switch (entry.Kind)
                 {
                     case EntryKind.Regular:
-                    {
-                        SafeFileHandle? file = DiskSteps.CreateFileAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000);
-                        try
+                        using (var file = DiskSteps.CreateFileAt(dir, temp, OpenFlags.WriteOnly | OpenFlags.Create | OpenFlags.Exclusive | OpenFlags.NoFollow, 0b110_000_000))
                         {
                             ContentWriter.Write(file, entry, reader!);
                             if (entry.IsSparse)
                                 DiskSteps.SetLength(file, entry.Size);
-                            if (writeback?.TryTake(file, entry.Size) == true)
-                                file = null;
-                        }
-                        finally
-                        {
-                            file?.Dispose();
                         }
                         break;
-                    }
                     case EntryKind.Symlink:
                         DiskSteps.SymlinkAt(entry.LinkTarget!, dir, temp);
                         break;
