@@ -2,6 +2,7 @@ using Kernel.Update.Rollback.Errors;
 using Kernel.Update.Rollback.Native;
 using Kernel.Update.Rollback.Restore;
 using Kernel.Update.Rollback.Store;
+using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Store;
 
 namespace Kernel.Update.Rollback.Tests.Restore;
@@ -14,9 +15,7 @@ public sealed class DetourChunksTests
     public void HeldChunksComeFromMemoryAndDamagedOnesFailWhereTheyAreRead()
     {
         using var bed = StoreTestBed.WithOneTree();
-        var random = new Random(3);
-        var content = new byte[600_000];
-        random.NextBytes(content);
+        var content = TestFiles.RandomBytes(3, 600_000);
         File.WriteAllBytes(bed.Live("tree/file"), content);
         var point = bed.Snapshot();
         var store = RecoveryStore.Open(bed.Store);

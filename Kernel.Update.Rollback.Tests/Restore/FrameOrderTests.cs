@@ -1,6 +1,7 @@
 using Kernel.Update.Rollback.Restore;
 using Kernel.Update.Rollback.Store;
 using Kernel.Update.Rollback.Store.Manifests;
+using Kernel.Update.Rollback.Tests.Infrastructure;
 using Kernel.Update.Rollback.Tests.Store;
 
 namespace Kernel.Update.Rollback.Tests.Restore;
@@ -17,13 +18,13 @@ public sealed class FrameOrderTests
         using var bed = StoreTestBed.WithOneTree();
         var random = new Random(11);
         for (int i = 0; i < 1200; i++)
-            Write(bed.Live($"tree/small/{i % 7}/f{i}"), Bytes(random, random.Next(6_000, 30_000)));
+            TestFiles.Write(bed.Live($"tree/small/{i % 7}/f{i}"), TestFiles.RandomBytes(random, random.Next(6_000, 30_000)));
         for (int i = 0; i < 12; i++)
-            Write(bed.Live($"tree/big/b{i}"), Bytes(random, random.Next(1_500_000, 3_000_000)));
+            TestFiles.Write(bed.Live($"tree/big/b{i}"), TestFiles.RandomBytes(random, random.Next(1_500_000, 3_000_000)));
         // Translations of one program: each its own text around a block they all share, so they share its chunks.
-        var shared = Bytes(random, 256 << 10);
+        var shared = TestFiles.RandomBytes(random, 256 << 10);
         for (int i = 0; i < 24; i++)
-            Write(bed.Live($"tree/locale/l{i}.mo"), [.. Bytes(random, 100_000), .. shared, .. Bytes(random, 100_000)]);
+            TestFiles.Write(bed.Live($"tree/locale/l{i}.mo"), [.. TestFiles.RandomBytes(random, 100_000), .. shared, .. TestFiles.RandomBytes(random, 100_000)]);
         var point = bed.Snapshot();
         var store = RecoveryStore.Open(bed.Store);
         var files = store.LoadManifest(point, point.Components[0]).Entries.Where(e => e.Kind == EntryKind.Regular).ToList();
@@ -51,7 +52,7 @@ public sealed class FrameOrderTests
         using var bed = StoreTestBed.WithOneTree();
         var random = new Random(5);
         for (int i = 0; i < 30; i++)
-            File.WriteAllBytes(bed.Live($"tree/f{i}"), Bytes(random, 50_000));
+            File.WriteAllBytes(bed.Live($"tree/f{i}"), TestFiles.RandomBytes(random, 50_000));
         File.WriteAllBytes(bed.Live("tree/empty"), []);
         var point = bed.Snapshot();
         var store = RecoveryStore.Open(bed.Store);
@@ -99,18 +100,5 @@ public sealed class FrameOrderTests
     {
         Assert.True(store.Index.TryGet(chunk.Hash, out var location));
         return ((long)location.Pack << 32) | (uint)location.Frame;
-    }
-
-    private static void Write(string path, byte[] content)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, content);
-    }
-
-    private static byte[] Bytes(Random random, int length)
-    {
-        var bytes = new byte[length];
-        random.NextBytes(bytes);
-        return bytes;
     }
 }

@@ -97,19 +97,21 @@ internal static class FrameOrder
         }
         var chains = new List<List<Home<T>>>();
         var visited = new HashSet<long>();
-        foreach (bool headsOnly in (ReadOnlySpan<bool>)[true, false])
-        {
-            foreach (var head in ordered)
-            {
-                if (headsOnly && claimed.Contains(head.Key) || visited.Contains(head.Key))
-                    continue;
-                var chain = new List<Home<T>>();
-                for (var home = head; home is not null && visited.Add(home.Key); home = home.Next)
-                    chain.Add(home);
-                chains.Add(chain);
-            }
-        }
+        foreach (var head in ordered)
+            if (!claimed.Contains(head.Key))
+                Follow(head);
+        foreach (var home in ordered)
+            if (!visited.Contains(home.Key))
+                Follow(home);
         return chains;
+
+        void Follow(Home<T> head)
+        {
+            var chain = new List<Home<T>>();
+            for (var home = head; home is not null && visited.Add(home.Key); home = home.Next)
+                chain.Add(home);
+            chains.Add(chain);
+        }
     }
 
     /// <summary>Cuts the chains into pieces of at most an even share of the homes, heaviest piece first.</summary>

@@ -14,9 +14,9 @@ namespace Kernel.Update.Rollback.Restore;
 /// tree is written in one pass on all cores (a frame holding several components' chunks is decoded once):
 /// <see cref="CreateDirectories"/> for each tree, <see cref="WriteFiles"/> for all, <see cref="Finish"/> for each. A
 /// regular file gets its metadata while it is still open, from the worker that wrote it (a large one then goes to a
-/// <see cref="WritebackStarter"/>); links and special files
-/// follow, and directories get theirs last, deepest first, so creating children never disturbs a directory's restored
-/// mtime. Ownership before mode (chown clears setuid) and before xattrs (chown drops security.capability).
+/// <see cref="WritebackStarter"/>); links and special files follow, and directories get theirs last, deepest first, so
+/// creating children never disturbs a directory's restored mtime. Ownership before mode (chown clears setuid) and
+/// before xattrs (chown drops security.capability).
 /// Every name was checked when the manifest was decoded, and the tree is built from nothing, so no write
 /// can pass through a symlink.
 /// </summary>
@@ -189,7 +189,7 @@ internal sealed class TreeMaterializer(RecoveryStore store, ILogger logger)
 /// <summary>Writes a file's chunks at their offsets, mapping the chunk stream onto the data extents of a sparse file.</summary>
 internal static class ContentWriter
 {
-    public static void Write(Microsoft.Win32.SafeHandles.SafeFileHandle handle, ManifestEntry entry, IChunkSource reader)
+    public static void Write(SafeFileHandle handle, ManifestEntry entry, IChunkSource reader)
     {
         var extents = entry.Extents;
         int extentIndex = 0;
